@@ -292,6 +292,50 @@ static void test_query_with_fakes(void)
 	opendmarc_policy_connect_shutdown(pctx);
 }
 
+/* RFC 9989 mode: tree walk discovery, psd, and t=y one step weaker. */
+static void test_treewalk_mode(OPENDMARC_LIB_T *lib)
+{
+	DMARC_POLICY_T *pctx;
+	u_char name[300], org[DMARC_MAXHOSTNAMELEN];
+	int method = -1;
+
+	lib->tld_type = OPENDMARC_TLD_TYPE_TREEWALK;
+	CHECK_INT(opendmarc_policy_library_init(lib), DMARC_PARSE_OKAY, "init treewalk");
+	/* every name the walk asks gets an answer: no real DNS */
+	opendmarc_dns_fake_record("_dmarc.a.b.walk.example", "v=spf1 -all");
+	opendmarc_dns_fake_record("_dmarc.b.walk.example", "v=spf1 -all");
+	opendmarc_dns_fake_record("_dmarc.walk.example", "v=DMARC1; p=reject; sp=quarantine; t=y");
+	opendmarc_dns_fake_record("_dmarc.example", "v=DMARC1; p=none; psd=y");
+	pctx = opendmarc_policy_connect_init((u_char *)"192.0.2.1", 4);
+	CHECK_INT(opendmarc_policy_query_dmarc(pctx, (u_char *)"a.b.walk.example"),
+		  DMARC_PARSE_OKAY, "treewalk query");
+	opendmarc_policy_fetch_discovery(pctx, &method, name, sizeof name);
+	CHECK_INT(method, DMARC_DISCOVERY_TREEWALK, "treewalk method");
+	CHECK_STR((char *)name, "_dmarc.walk.example", "treewalk record name");
+	CHECK_INT(opendmarc_policy_fetch_org_domain(pctx, org, sizeof org), DMARC_PARSE_OKAY,
+		  "treewalk org");
+	CHECK_STR((char *)org, "walk.example", "org domain below the psd=y record");
+	CHECK_INT(opendmarc_get_policy_to_enforce(pctx), DMARC_POLICY_NONE,
+		  "t=y weakens sp=quarantine to none");
+	CHECK_INT(opendmarc_get_policy_token_used(pctx), DMARC_USED_POLICY_IS_SP, "sp used");
+	/* relaxed alignment walks the DKIM domain separately */
+	opendmarc_dns_fake_record("_dmarc.mail.walk.example", "v=spf1 -all");
+	CHECK_INT(opendmarc_policy_store_dkim(pctx, (u_char *)"mail.walk.example",
+					      (u_char *)"s", DMARC_POLICY_DKIM_OUTCOME_PASS, NULL),
+		  DMARC_PARSE_OKAY, "treewalk dkim");
+	CHECK_INT(opendmarc_get_policy_to_enforce(pctx), DMARC_POLICY_PASS,
+		  "dkim of a sibling subdomain aligns (same org)");
+	opendmarc_policy_connect_shutdown(pctx);
+
+	pctx = opendmarc_policy_connect_init((u_char *)"192.0.2.1", 4);
+	opendmarc_dns_fake_record("_dmarc.strict.walk.example", "v=DMARC1; p=reject");
+	CHECK_INT(opendmarc_policy_query_dmarc(pctx, (u_char *)"strict.walk.example"),
+		  DMARC_PARSE_OKAY, "exact record");
+	CHECK_INT(opendmarc_get_policy_to_enforce(pctx), DMARC_POLICY_REJECT,
+		  "p at the exact name, no t");
+	opendmarc_policy_connect_shutdown(pctx);
+}
+
 int main(void)
 {
 	OPENDMARC_LIB_T lib;
@@ -318,6 +362,7 @@ int main(void)
 	test_fetchers();
 	test_tld_and_alignment();
 	test_query_with_fakes();
+	test_treewalk_mode(&lib);
 	opendmarc_policy_library_shutdown(&lib);
 	return check_done("test_policy");
 }
