@@ -16,7 +16,7 @@
  *	1 when a lookup failed temporarily or a record was unusable, 2 on
  *	usage errors.
  */
-#include <config.h>  /* the autoconf one, not opendmarc/config.h */
+#include "config.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>

@@ -1,0 +1,119 @@
+/*
+ * query - one From domain through libopendmarc.  See query.h.
+ */
+#include "query.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dmarc.h"
+
+static void store_results(DMARC_POLICY_T *p, const struct auth_results *auth)
+{
+	size_t i;
+
+	if (auth->spf.have)
+		(void)opendmarc_policy_store_spf(p, (u_char *)auth->spf.domain, auth->spf.outcome,
+						 auth->spf.origin, NULL);
+	for (i = 0; i < auth->ndkim; i++)
+		(void)opendmarc_policy_store_dkim(p, (u_char *)auth->dkim[i].domain,
+						  (u_char *)auth->dkim[i].selector,
+						  auth->dkim[i].outcome, NULL);
+}
+
+static void fetch_record(DMARC_POLICY_T *p, enum dmarc_mode mode, struct domain_outcome *o)
+{
+	u_char **rua;
+	int t = 0;
+	size_t i;
+
+	(void)opendmarc_policy_fetch_p(p, &o->p);
+	(void)opendmarc_policy_fetch_sp(p, &o->sp);
+	(void)opendmarc_policy_fetch_np(p, &o->np);
+	(void)opendmarc_policy_fetch_adkim(p, &o->adkim);
+	(void)opendmarc_policy_fetch_aspf(p, &o->aspf);
+	(void)opendmarc_policy_fetch_alignment(p, &o->align_dkim, &o->align_spf);
+	if (o->status != DMARC_PARSE_OKAY ||
+	    opendmarc_policy_fetch_pct(p, &o->pct) != DMARC_PARSE_OKAY || o->pct < 0 ||
+	    o->pct > 100)
+		o->pct = 100;
+	if (opendmarc_policy_fetch_t(p, &t) == DMARC_PARSE_OKAY)
+		o->testing = t == 1 || t == 'y';
+	if (mode == MODE_RFC9989)
+		o->pct = 100;
+	else
+		o->testing = 0;
+	o->used = opendmarc_get_policy_token_used(p);
+	(void)opendmarc_policy_fetch_utilized_domain(p, (u_char *)o->pdomain, sizeof o->pdomain);
+	rua = opendmarc_policy_fetch_rua(p, NULL, 0, 1);
+	for (i = 0; rua != NULL && rua[i] != NULL && i < MESSAGE_RUA_MAX; i++)
+		snprintf(o->rua[i], sizeof o->rua[i], "%s", (const char *)rua[i]);
+	o->nrua = i;
+}
+
+void query_domain(const char *domain, const char *ip, int iptype, const struct auth_results *auth,
+		  enum dmarc_mode mode, struct domain_outcome *o)
+{
+	DMARC_POLICY_T *p;
+
+	memset(o, 0, sizeof(*o));
+	snprintf(o->domain, sizeof o->domain, "%s", domain);
+	o->pct = 100;
+	o->roll = (int)(random() % 100);
+	p = opendmarc_policy_connect_init((u_char *)ip, iptype);
+	if (p == NULL) {
+		o->status = DMARC_DNS_ERROR_TMPERR;
+		o->policy = DMARC_DNS_ERROR_TMPERR;
+		return;
+	}
+	(void)opendmarc_policy_store_from_domain(p, (u_char *)domain);
+	store_results(p, auth);
+	o->status = opendmarc_policy_query_dmarc(p, (u_char *)domain);
+	o->policy = opendmarc_get_policy_to_enforce(p);
+	if (o->status == DMARC_DNS_ERROR_NO_RECORD || o->status == DMARC_DNS_ERROR_NXDOMAIN)
+		o->policy = DMARC_POLICY_ABSENT;
+	fetch_record(p, mode, o);
+	if (o->pdomain[0] == '\0')
+		snprintf(o->pdomain, sizeof o->pdomain, "%s", domain);
+	(void)opendmarc_policy_connect_shutdown(p);
+}
+
+void query_spf(const char *ip, const char *mailfrom, const char *helo, struct auth_spf *spf)
+{
+	char human[512], domain[ADDR_DOMAIN_MAX];
+	const char *at = strrchr(mailfrom, '@');
+	int used_mfrom = 0, r;
+
+	snprintf(domain, sizeof domain, "%s", at != NULL ? at + 1 : "");
+	r = opendmarc_spf2_test((char *)ip, domain, (char *)helo, NULL, 0, human, sizeof human,
+				&used_mfrom);
+	memset(spf, 0, sizeof(*spf));
+	spf->have = 1;
+	spf->outcome = r;
+	spf->origin = used_mfrom || domain[0] != '\0' ? DMARC_POLICY_SPF_ORIGIN_MAILFROM
+						      : DMARC_POLICY_SPF_ORIGIN_HELO;
+	snprintf(spf->domain, sizeof spf->domain, "%s",
+		 spf->origin == DMARC_POLICY_SPF_ORIGIN_MAILFROM ? domain : helo);
+	switch (r) {
+	case DMARC_POLICY_SPF_OUTCOME_PASS:
+		spf->ares = ARES_RESULT_PASS;
+		break;
+	case DMARC_POLICY_SPF_OUTCOME_FAIL:
+		spf->ares = ARES_RESULT_FAIL;
+		break;
+	case DMARC_POLICY_SPF_OUTCOME_TMPFAIL:
+		spf->ares = ARES_RESULT_TEMPERROR;
+		break;
+	case DMARC_POLICY_SPF_OUTCOME_NONE:
+		spf->ares = ARES_RESULT_NONE;
+		break;
+	default:
+		spf->ares = ARES_RESULT_PERMERROR;
+		break;
+	}
+	snprintf(spf->word, sizeof spf->word, "%s",
+		 spf->ares == ARES_RESULT_PASS ? "pass" : spf->ares == ARES_RESULT_FAIL ? "fail"
+			 : spf->ares == ARES_RESULT_TEMPERROR ? "temperror"
+			 : spf->ares == ARES_RESULT_NONE ? "none" : "permerror");
+}
