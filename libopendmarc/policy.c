@@ -142,20 +142,38 @@ static void forget_argv(u_char ***argv)
 	*argv = opendmarc_util_clearargv(*argv);
 }
 
-/* Everything about the current message; the client address stays. */
+/*
+ * Everything about the current message; the client address and the DKIM
+ * slots' memory stay.  Field by field rather than one memset: contexts are
+ * reset once per message and most of their bytes are name buffers that an
+ * empty first byte already clears.
+ */
 static void forget_message(DMARC_POLICY_T *pctx)
 {
-	char ip[sizeof pctx->ip_addr];
-	int ip_type = pctx->ip_type;
-
-	memcpy(ip, pctx->ip_addr, sizeof ip);
 	record_free(&pctx->rec);
 	free(pctx->record_txt);
+	pctx->record_txt = NULL;
 	forget_argv(&pctx->rua_const);
 	forget_argv(&pctx->ruf_const);
-	memset(pctx, 0, sizeof *pctx);
-	memcpy(pctx->ip_addr, ip, sizeof ip);
-	pctx->ip_type = ip_type;
+	pctx->from_domain[0] = pctx->spf_domain[0] = '\0';
+	pctx->record_domain[0] = pctx->org_domain[0] = '\0';
+	pctx->spf_outcome = pctx->spf_origin = 0;
+	pctx->ndkim = 0;
+	pctx->have_record = pctx->evaluated = 0;
+	pctx->discovery = DMARC_DISCOVERY_NONE;
+	pctx->dkim_alignment = pctx->spf_alignment = 0;
+	pctx->policy_used = 0;
+}
+
+/* Bounded copy of a NUL-terminated string; truncates. */
+static void copy_name(char *dst, size_t dstlen, const char *src)
+{
+	size_t len = strlen(src);
+
+	if (len >= dstlen)
+		len = dstlen - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
 }
 
 DMARC_POLICY_T *opendmarc_policy_connect_init(u_char *ip_addr, int ip_type)
@@ -165,7 +183,7 @@ DMARC_POLICY_T *opendmarc_policy_connect_init(u_char *ip_addr, int ip_type)
 	if (pctx == NULL)
 		return NULL;
 	if (ip_addr != NULL)
-		snprintf(pctx->ip_addr, sizeof pctx->ip_addr, "%s", (const char *)ip_addr);
+		copy_name(pctx->ip_addr, sizeof pctx->ip_addr, (const char *)ip_addr);
 	pctx->ip_type = ip_type;
 	return pctx;
 }
@@ -192,6 +210,7 @@ DMARC_POLICY_T *opendmarc_policy_connect_shutdown(DMARC_POLICY_T *pctx)
 {
 	if (pctx != NULL) {
 		forget_message(pctx);
+		free(pctx->dkim);
 		free(pctx);
 	}
 	return NULL;
@@ -233,6 +252,21 @@ OPENDMARC_STATUS_T opendmarc_policy_store_from_domain(DMARC_POLICY_T *pctx, u_ch
 	return take_domain(domain, pctx->from_domain, sizeof pctx->from_domain);
 }
 
+static int grow_dkim(DMARC_POLICY_T *pctx)
+{
+	size_t cap = pctx->dkim_cap ? pctx->dkim_cap * 2 : 4;
+	struct policy_dkim *d;
+
+	if (cap > POLICY_DKIM_MAX)
+		cap = POLICY_DKIM_MAX;
+	d = realloc(pctx->dkim, cap * sizeof *d);
+	if (d == NULL)
+		return -1;
+	pctx->dkim = d;
+	pctx->dkim_cap = cap;
+	return 0;
+}
+
 OPENDMARC_STATUS_T opendmarc_policy_store_dkim(DMARC_POLICY_T *pctx, u_char *domain,
 					       u_char *selector, int result, u_char *human_result)
 {
@@ -246,11 +280,13 @@ OPENDMARC_STATUS_T opendmarc_policy_store_dkim(DMARC_POLICY_T *pctx, u_char *dom
 		return DMARC_PARSE_ERROR_EMPTY;
 	if (pctx->ndkim == POLICY_DKIM_MAX)
 		return DMARC_PARSE_OKAY; /* enough evidence; more cannot change much */
+	if (pctx->ndkim == pctx->dkim_cap && grow_dkim(pctx) != 0)
+		return DMARC_PARSE_ERROR_NO_ALLOC;
 	d = &pctx->dkim[pctx->ndkim];
 	st = take_domain(domain, d->domain, sizeof d->domain);
 	if (st != DMARC_PARSE_OKAY)
 		return st;
-	snprintf(d->selector, sizeof d->selector, "%s", selector ? (const char *)selector : "");
+	copy_name(d->selector, sizeof d->selector, selector ? (const char *)selector : "");
 	d->outcome = result;
 	pctx->ndkim++;
 	pctx->evaluated = 0;
@@ -281,6 +317,7 @@ OPENDMARC_STATUS_T opendmarc_policy_store_spf(DMARC_POLICY_T *pctx, u_char *doma
 static OPENDMARC_STATUS_T keep_record(DMARC_POLICY_T *pctx, const char *txt, const char *found_at,
 				      int discovery)
 {
+	size_t len = strlen(txt);
 	int st;
 
 	record_free(&pctx->rec);
@@ -288,17 +325,18 @@ static OPENDMARC_STATUS_T keep_record(DMARC_POLICY_T *pctx, const char *txt, con
 	pctx->record_txt = NULL;
 	pctx->have_record = 0;
 	pctx->evaluated = 0;
-	st = record_parse(txt, strlen(txt), &pctx->rec);
+	st = record_parse(txt, len, &pctx->rec);
 	if (st != DMARC_PARSE_OKAY)
 		return st;
-	pctx->record_txt = strdup(txt);
+	pctx->record_txt = malloc(len + 1);
 	if (pctx->record_txt == NULL) {
 		record_free(&pctx->rec);
 		return DMARC_PARSE_ERROR_NO_ALLOC;
 	}
+	memcpy(pctx->record_txt, txt, len + 1);
 	pctx->have_record = 1;
 	pctx->discovery = discovery;
-	snprintf(pctx->record_domain, sizeof pctx->record_domain, "%s", found_at);
+	copy_name(pctx->record_domain, sizeof pctx->record_domain, found_at);
 	return DMARC_PARSE_OKAY;
 }
 

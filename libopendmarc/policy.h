@@ -33,8 +33,8 @@ struct dmarc_policy_t {
 	char spf_domain[DISCOVER_NAME_MAX];
 	int spf_outcome;
 	int spf_origin;
-	size_t ndkim;
-	struct policy_dkim dkim[POLICY_DKIM_MAX];
+	size_t ndkim, dkim_cap;
+	struct policy_dkim *dkim;      /* grown on demand, kept across rset */
 	int have_record;               /* rec below is valid */
 	int discovery;                 /* DMARC_DISCOVERY_* */
 	char record_domain[DISCOVER_NAME_MAX]; /* where the record was found */

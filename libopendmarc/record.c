@@ -59,13 +59,13 @@ static int word_is(const char *s, size_t n, const char *word)
 {
 	size_t i;
 
-	if (strlen(word) != n)
-		return 0;
 	for (i = 0; i < n; i++) {
+		if (word[i] == '\0') /* s is longer */
+			return 0;
 		if (to_lower((unsigned char)s[i]) != (unsigned char)word[i])
 			return 0;
 	}
-	return 1;
+	return word[n] == '\0';
 }
 
 static void trim_fws(const char **s, size_t *n)
@@ -395,26 +395,27 @@ static int tag_ruf(struct record *rec, const char *s, size_t n)
 
 struct tag_rule {
 	const char *name;
+	size_t name_len; /* compared first: most tags differ in length */
 	int (*apply)(struct record *, const char *, size_t);
 	const char *bad; /* warning when apply() fell back */
 };
 
 /* "v" is checked before the table is used; its entry catches repeats. */
 static const struct tag_rule rules[] = {
-	{ "v", NULL, NULL },
-	{ "p", tag_p, "p: not none, quarantine or reject" },
-	{ "sp", tag_sp, "sp: invalid, p applies to subdomains" },
-	{ "np", tag_np, "np: invalid, ignored" },
-	{ "adkim", tag_adkim, "adkim: invalid, relaxed used" },
-	{ "aspf", tag_aspf, "aspf: invalid, relaxed used" },
-	{ "pct", tag_pct, "pct: not an integer 0-100, 100 used" },
-	{ "fo", tag_fo, "fo: invalid option, 0 used" },
-	{ "rf", tag_rf, "rf: unknown format, afrf used" },
-	{ "ri", tag_ri, "ri: invalid interval, 86400 used" },
-	{ "psd", tag_psd, "psd: invalid, ignored" },
-	{ "t", tag_t, "t: invalid, n used" },
-	{ "rua", tag_rua, "rua: invalid or surplus URI dropped" },
-	{ "ruf", tag_ruf, "ruf: invalid or surplus URI dropped" },
+	{ "v", 1, NULL, NULL },
+	{ "p", 1, tag_p, "p: not none, quarantine or reject" },
+	{ "sp", 2, tag_sp, "sp: invalid, p applies to subdomains" },
+	{ "np", 2, tag_np, "np: invalid, ignored" },
+	{ "adkim", 5, tag_adkim, "adkim: invalid, relaxed used" },
+	{ "aspf", 4, tag_aspf, "aspf: invalid, relaxed used" },
+	{ "pct", 3, tag_pct, "pct: not an integer 0-100, 100 used" },
+	{ "fo", 2, tag_fo, "fo: invalid option, 0 used" },
+	{ "rf", 2, tag_rf, "rf: unknown format, afrf used" },
+	{ "ri", 2, tag_ri, "ri: invalid interval, 86400 used" },
+	{ "psd", 3, tag_psd, "psd: invalid, ignored" },
+	{ "t", 1, tag_t, "t: invalid, n used" },
+	{ "rua", 3, tag_rua, "rua: invalid or surplus URI dropped" },
+	{ "ruf", 3, tag_ruf, "ruf: invalid or surplus URI dropped" },
 };
 
 #define NRULES (sizeof rules / sizeof rules[0])
@@ -430,7 +431,7 @@ static size_t rule_find(const struct taglist_pair *pair)
 	size_t r;
 
 	for (r = 0; r < NRULES; r++) {
-		if (taglist_tag_is(pair, rules[r].name))
+		if (rules[r].name_len == pair->tag_len && taglist_tag_is(pair, rules[r].name))
 			break;
 	}
 	return r;

@@ -20,8 +20,10 @@
  *	does not exist (RFC 9989 np).
  * DIAGNOSTICS
  *	RESOLVER_OK, RESOLVER_NXDOMAIN, RESOLVER_NODATA, RESOLVER_TEMPFAIL
- *	(SERVFAIL, timeout, truncation, malformed answer), RESOLVER_PERMFAIL
- *	(REFUSED, FORMERR, NOTIMP, bad name).
+ *	(SERVFAIL, REFUSED, NOTIMP - libresolv hides which - timeout,
+ *	truncation, malformed answer), RESOLVER_PERMFAIL (FORMERR, a name
+ *	that cannot be asked, a CNAME chain longer than 8 or looping).
+ *	Fakes follow OpenDMARC: once any exists, only fakes answer.
  */
 #ifndef RESOLVER_H
 #define RESOLVER_H

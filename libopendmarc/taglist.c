@@ -5,7 +5,7 @@
  *	Contract in taglist.h.  The buffer is split on ';'; each spec is
  *	trimmed of white space (SP, HTAB, CR, LF, so folded text works), an
  *	empty spec is skipped, any other one must read "name = value" with a
- *	name of ALPHA *(ALPHA / DIGIT / "_").  The value is everything after
+ *	name of ALPHA *(ALPHA / DIGIT / "_" / "-").  The value is everything after
  *	the first '=' with outer white space removed; it may be empty and
  *	may hold any byte but ';' (NULs included: lengths, not terminators,
  *	bound everything).  Checking values is the caller's business.
@@ -58,7 +58,9 @@ static int tl_name_ok(const char *s, size_t n)
 	for (i = 1; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (!tl_is_alpha(c) && !tl_is_digit(c) && c != '_')
+		/* '-' is outside the ABNF, but extension tags such as x-foo
+		 * are published: rejecting them would discard the policy */
+		if (!tl_is_alpha(c) && !tl_is_digit(c) && c != '_' && c != '-')
 			return 0;
 	}
 	return 1;
@@ -108,10 +110,10 @@ int taglist_parse(const char *buf, size_t len, struct taglist_pair *pairs, size_
 	}
 	for (i = 0; i <= len; i++) {
 		struct taglist_pair pair;
+		const char *semi = memchr(buf + i, ';', len - i);
 		int r;
 
-		if (i < len && buf[i] != ';')
-			continue;
+		i = semi != NULL ? (size_t)(semi - buf) : len;
 		r = tl_spec(buf + start, i - start, &pair, err);
 		if (r < 0)
 			return -1;

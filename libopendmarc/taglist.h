@@ -6,7 +6,7 @@
  * DESCRIPTION
  *	Splits buf on ';' into tag=value pairs, trimming white space (SP, HTAB,
  *	and CRLF folding) around tags and values.  A trailing ';' and empty
- *	specs are allowed.  Tag names must be ALPHA *(ALPHA / DIGIT / "_").
+ *	specs are allowed.  Tag names must be ALPHA *(ALPHA / DIGIT / "_" / "-").
  *	Pairs point into buf.  Pure: no allocation, no I/O.  Used for DMARC
  *	records and DKIM/ARC style header fields.
  * DIAGNOSTICS

@@ -263,6 +263,7 @@ static const struct parse_case parse_cases[] = {
 	{ V "p=none; pct=bad; sp=bad", 0, OK, "p=n warn=pct" },
 	/* unknown tags are ignored, without a warning */
 	{ V "p=none; foo=bar; x_1=; Z9=?", 0, OK, "p=n" },
+	{ V "p=reject; x-ext=1; pct=5", 0, OK, "p=r pct=5" },
 	/* a realistic record */
 	{ "v=DMARC1; p=reject; sp=quarantine; np=reject; adkim=s; aspf=r; pct=100; "
 	  "fo=1:d; rf=afrf; ri=86400; psd=n; t=n; "

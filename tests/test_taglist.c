@@ -56,7 +56,9 @@ static const struct parse_case parse_cases[] = {
 	{ "1a=x", 0, -1, NULL },
 	{ "_a=x", 0, -1, NULL },
 	{ "a b=x", 0, -1, NULL },
-	{ "a-b=x", 0, -1, NULL },
+	/* extension tag names with "-" are accepted (and ignored by record) */
+	{ "a-b=x", 0, 1, "a-b=x" },
+	{ "-a=x", 0, -1, NULL },
 	{ L("a\0=x"), -1, NULL },
 	{ "v=DMARC1; p=none; x", 0, -1, NULL },
 };
