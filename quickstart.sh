@@ -13,7 +13,9 @@ top=$(cd "$(dirname "$0")" && pwd)
 cd "$top" || exit 1
 PACKAGES="build-essential autoconf automake libtool pkg-config libidn2-dev publicsuffix
  clang libclang-rt-14-dev nsd dnsutils libopendmarc-dev libopendmarc2 opendmarc
- libmilter-dev miltertest libxml2-utils sqlite3 libsqlite3-dev m4"
+ libmilter-dev miltertest libxml2-utils sqlite3 libsqlite3-dev m4
+ libmariadb-dev mariadb-server postfix swaks libspf2-dev libopendkim-dev
+ libmail-dkim-perl"
 
 install_packages() {
 	[ -n "${QUICKSTART_NO_APT:-}" ] && return 0

@@ -1,0 +1,162 @@
+/*
+ * NAME
+ *	opendmarc-import - load DMARC history files into the database
+ * SYNOPSIS
+ *	opendmarc-import [--dbhost=H] [--dbport=N] [--dbname=NAME|PATH|DSN]
+ *	    [--dbuser=U] [--dbpasswd=P] [--dbsocket=S] [--input=FILE]
+ *	    [--rejects=FILE] [--batch=N] [--torn-grace=SECONDS] [--verbose]
+ *	    [FILE|- ...]
+ * DESCRIPTION
+ *	Thin main: options (OpenDMARC's, single-dash forms too) and the
+ *	OPENDMARC_DB* environment go to dbopts; each input (operands, then
+ *	--input, else standard input) goes to the importer.  The whole
+ *	behaviour is in importer.c, store.c and checkpoint.c; the manual
+ *	is opendmarc-import(8).
+ * DIAGNOSTICS
+ *	Exit 0 when every record was imported (or already there), 2 when
+ *	some were rejected but the rest imported, 1 on any error (usage,
+ *	database, I/O); an error on one file does not stop the others.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmdline.h"
+#include "dbopts.h"
+#include "importer.h"
+#include "sqldb.h"
+
+#define MAX_INPUTS 1024
+
+struct import_args {
+	struct dbopts db;
+	struct import_opts imp;
+	const char *input;
+	int help, version;
+};
+
+static const struct cmdopt import_options[] = {
+	{ "dbhost", 1 }, { "dbport", 1 }, { "dbname", 1 }, { "dbuser", 1 },
+	{ "dbpasswd", 1 }, { "dbsocket", 1 }, { "input", 1 }, { "rejects", 1 },
+	{ "batch", 1 }, { "torn-grace", 1 }, { "verbose", 0 }, { "help", 0 },
+	{ "version", 0 }, { NULL, 0 },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: opendmarc-import [options] [FILE|- ...]\n"
+		"\t--dbhost=HOST        MySQL/MariaDB host [localhost]\n"
+		"\t--dbport=PORT        MySQL/MariaDB port [3306]\n"
+		"\t--dbname=NAME        database name, SQLite file, or DSN [opendmarc]\n"
+		"\t--dbuser=USER        database user [opendmarc]\n"
+		"\t--dbpasswd=PASSWORD  database password [opendmarc]\n"
+		"\t--dbsocket=PATH      MySQL/MariaDB Unix socket\n"
+		"\t--input=FILE         history file (as well as the operands)\n"
+		"\t--rejects=FILE       where malformed records go [FILE.rejected]\n"
+		"\t--batch=N            records per transaction [5000]\n"
+		"\t--torn-grace=SECS    wait this long for a torn last record [60]\n"
+		"\t--verbose            progress on standard error\n"
+		"\t--help, --version\n"
+		"With no --dbhost/--dbport/--dbuser/--dbpasswd/--dbsocket the store is\n"
+		"the SQLite file %s/<dbname>.db.\n",
+		REPORTS_STATEDIR);
+}
+
+static int parse_long(const char *name, const char *v, long *out, char *err, size_t errlen)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (*v == '\0' || *end != '\0' || n < 0) {
+		snprintf(err, errlen, "--%s: not a number: %s", name, v);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+static int on_option(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct import_args *a = ctx;
+	int on = value == NULL || strcmp(value, "0") != 0;
+	int rc = dbopts_set(&a->db, name, value, err, errlen);
+
+	if (rc <= 0)
+		return rc;
+	if (strcmp(name, "input") == 0)
+		a->input = value;
+	else if (strcmp(name, "rejects") == 0)
+		a->imp.rejects = value;
+	else if (strcmp(name, "batch") == 0)
+		return parse_long(name, value, &a->imp.batch, err, errlen);
+	else if (strcmp(name, "torn-grace") == 0)
+		return parse_long(name, value, &a->imp.torn_grace, err, errlen);
+	else if (strcmp(name, "verbose") == 0)
+		a->imp.verbose = on;
+	else if (strcmp(name, "help") == 0)
+		a->help = on;
+	else if (strcmp(name, "version") == 0)
+		a->version = on;
+	return 0;
+}
+
+static int import_all(struct sqldb *db, const struct import_args *a, char **inputs, int n)
+{
+	struct import_stats st = { 0, 0, 0, 0 };
+	struct importer *im;
+	int i, failed = 0;
+
+	if (importer_open(db, &a->imp, &im) != 0)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (importer_file(im, inputs[i], &st) != 0)
+			failed = 1;
+	importer_close(&im);
+	if (a->imp.verbose)
+		fprintf(stderr, "opendmarc-import: %lld added, %lld already present, %lld rejected\n",
+			st.added, st.duplicates, st.rejected);
+	return failed ? 1 : st.rejected > 0 ? 2 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static char *inputs[MAX_INPUTS + 1];
+	struct import_args a;
+	struct sqldb *db;
+	char err[512];
+	int n, rc;
+
+	memset(&a, 0, sizeof a);
+	dbopts_init(&a.db);
+	a.imp.batch = 5000;
+	a.imp.torn_grace = 60;
+	n = cmdline_parse(argc, argv, import_options, on_option, &a, inputs, MAX_INPUTS, err,
+			  sizeof err);
+	if (n < 0) {
+		fprintf(stderr, "opendmarc-import: %s\n", err);
+		usage(stderr);
+		return 1;
+	}
+	if (a.help || a.version) {
+		if (a.help)
+			usage(stdout);
+		else
+			printf("opendmarc-import (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		return 0;
+	}
+	if (a.input != NULL)
+		inputs[n++] = (char *)a.input;
+	if (n == 0)
+		inputs[n++] = (char *)"-";
+	dbopts_env(&a.db);
+	if (dbopts_resolve(&a.db, err, sizeof err) != 0 || sqldb_open(&a.db, &db, err, sizeof err) != 0) {
+		fprintf(stderr, "opendmarc-import: unable to connect to database: %s\n", err);
+		return 1;
+	}
+	rc = import_all(db, &a, inputs, n);
+	sqldb_close(&db);
+	return rc;
+}
