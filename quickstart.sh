@@ -1,6 +1,9 @@
 #!/bin/sh
 # quickstart.sh - set up a Debian 12 machine (as root), build, and run.
 #
+#   ./quickstart.sh run                 install, build, run the milter in the
+#                                       foreground on inet:8893@localhost with
+#                                       the embedded defaults
 #   ./quickstart.sh check [domain...]   install, build, run opendmarc-check
 #   ./quickstart.sh test                install, build, run every test:
 #                                       make check (gcc, -Werror), make
@@ -63,9 +66,16 @@ run_checks() { # run_checks DIR: make check, counted per test
 	else failed=$((failed + 1)); echo "FAIL: make check did not run in $1"; tail -30 "$1/check.log"; fi
 }
 
-cmd=${1:-check}
+cmd=${1:-run}
 [ $# -gt 0 ] && shift
 case $cmd in
+run)
+	install_packages
+	bootstrap
+	build "$top/build" || exit 1
+	echo "opendmarc: listening on inet:8893@localhost (Ctrl-C stops it)"
+	exec "$top/build/opendmarc/opendmarc" -f -v -p inet:8893@localhost "$@"
+	;;
 check)
 	install_packages
 	bootstrap
@@ -95,7 +105,7 @@ test)
 	[ "$failed" -eq 0 ]
 	;;
 *)
-	echo "usage: $0 check [domain...] | test" >&2
+	echo "usage: $0 run | check [domain...] | test" >&2
 	exit 2
 	;;
 esac
