@@ -260,19 +260,33 @@ static int uri_item(const char *s, size_t n, size_t *uri_len, uint64_t *max_size
 	return uri_size(bang + 1, n - *uri_len - 1, max_size);
 }
 
-static int uri_store(struct record_uri *slot, const char *s, size_t n, uint64_t max_size)
+/*
+ * A copy of s[0..n) in the record's URI block, allocated at the first URI
+ * with the size record_parse() planned from the record text: the URIs are
+ * parts of it, plus their NULs.
+ */
+static char *uri_copy(struct record *rec, const char *s, size_t n)
 {
-	slot->uri = malloc(n + 1);
-	if (slot->uri == NULL)
-		return -1;
-	memcpy(slot->uri, s, n);
-	slot->uri[n] = '\0';
-	slot->max_size = max_size;
-	return 0;
+	char *dst;
+
+	if (rec->uri_text == NULL) {
+		rec->uri_text = malloc(rec->uri_text_size);
+		if (rec->uri_text == NULL)
+			return NULL;
+		rec->uri_text_used = 0;
+	}
+	if (n + 1 > rec->uri_text_size - rec->uri_text_used)
+		return NULL;
+	dst = rec->uri_text + rec->uri_text_used;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+	rec->uri_text_used += n + 1;
+	return dst;
 }
 
 /* Comma list into list[]; TAG_BAD when any item was dropped. */
-static int uri_list(struct record_uri *list, size_t *count, const char *s, size_t n)
+static int uri_list(struct record *rec, struct record_uri *list, size_t *count, const char *s,
+		    size_t n)
 {
 	struct splitter sp = { s, n, 0 };
 	const char *item;
@@ -285,8 +299,10 @@ static int uri_list(struct record_uri *list, size_t *count, const char *s, size_
 			status = TAG_BAD;
 			continue;
 		}
-		if (uri_store(&list[*count], item, uri_len, max_size) < 0)
+		list[*count].uri = uri_copy(rec, item, uri_len);
+		if (list[*count].uri == NULL)
 			return TAG_NOMEM;
+		list[*count].max_size = max_size;
 		(*count)++;
 	}
 	return status;
@@ -383,12 +399,12 @@ static int tag_t(struct record *rec, const char *s, size_t n)
 
 static int tag_rua(struct record *rec, const char *s, size_t n)
 {
-	return uri_list(rec->rua, &rec->rua_count, s, n);
+	return uri_list(rec, rec->rua, &rec->rua_count, s, n);
 }
 
 static int tag_ruf(struct record *rec, const char *s, size_t n)
 {
-	return uri_list(rec->ruf, &rec->ruf_count, s, n);
+	return uri_list(rec, rec->ruf, &rec->ruf_count, s, n);
 }
 
 /* ---- the tag table and the driver ---- */
@@ -529,6 +545,7 @@ int record_parse(const char *txt, size_t len, struct record *rec)
 	set_defaults(rec);
 	if (txt == NULL || len == 0)
 		return DMARC_PARSE_ERROR_EMPTY;
+	rec->uri_text_size = len + 2 * RECORD_URI_MAX + 1;
 	n = taglist_parse(txt, len, pairs, TAGLIST_MAX, &err);
 	if (n == 0)
 		return DMARC_PARSE_ERROR_EMPTY;
@@ -552,14 +569,13 @@ void record_free(struct record *rec)
 
 	if (rec == NULL)
 		return;
-	for (i = 0; i < rec->rua_count && i < RECORD_URI_MAX; i++) {
-		free(rec->rua[i].uri);
+	for (i = 0; i < rec->rua_count && i < RECORD_URI_MAX; i++)
 		rec->rua[i].uri = NULL;
-	}
-	for (i = 0; i < rec->ruf_count && i < RECORD_URI_MAX; i++) {
-		free(rec->ruf[i].uri);
+	for (i = 0; i < rec->ruf_count && i < RECORD_URI_MAX; i++)
 		rec->ruf[i].uri = NULL;
-	}
+	free(rec->uri_text);
+	rec->uri_text = NULL;
+	rec->uri_text_used = rec->uri_text_size = 0;
 	rec->rua_count = 0;
 	rec->ruf_count = 0;
 }

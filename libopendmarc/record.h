@@ -47,6 +47,9 @@ struct record {
 	struct record_uri rua[RECORD_URI_MAX];
 	struct record_uri ruf[RECORD_URI_MAX];
 	const char *warning; /* static text, NULL when none */
+	/* one block holds every URI string (fewer allocations per record) */
+	char *uri_text;
+	size_t uri_text_used, uri_text_size;
 };
 
 int record_is_dmarc(const char *txt, size_t len);
