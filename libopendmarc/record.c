@@ -447,7 +447,8 @@ static size_t rule_find(const struct taglist_pair *pair)
 	size_t r;
 
 	for (r = 0; r < NRULES; r++) {
-		if (rules[r].name_len == pair->tag_len && taglist_tag_is(pair, rules[r].name))
+		if (rules[r].name_len == pair->tag_len &&
+		    word_is(pair->tag, pair->tag_len, rules[r].name))
 			break;
 	}
 	return r;
