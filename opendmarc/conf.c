@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -56,6 +57,8 @@ const struct config_option config_options[] = {
 	    "always send failure reports to these addresses too"),
 	OPT("FailureReportsOnNone", CONFIG_BOOL, "false", failure_reports_on_none,
 	    "also report failures of domains with p=none"),
+	OPT("FailureReportsRateLimit", CONFIG_RATE, "10/1h", failure_reports_rate,
+	    "at most n failure reports per reported domain in time t (n/t[smhd]; 0/1: no limit)"),
 	OPT("FailureReportsSentBy", CONFIG_STRING, NULL, failure_reports_sent_by,
 	    "From: address of failure reports (default USER@HOSTNAME)"),
 	OPT("HistoryFile", CONFIG_STRING, NULL, history_file,
@@ -147,6 +150,46 @@ static int parse_long(const char *value, int base, long min, long max, long *out
 	return 0;
 }
 
+static long parse_number(const char *s, char **end)
+{
+	long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtol(s, end, 10);
+	return errno != 0 || v < 0 || v > INT_MAX ? -1 : v;
+}
+
+int config_parse_rate(const char *text, long *n, long *seconds)
+{
+	static const struct {
+		char suffix;
+		long factor;
+	} units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 } };
+	char *end;
+	long count = parse_number(text, &end), t, factor = 1;
+	size_t i;
+
+	if (count < 0 || *end != '/')
+		return -1;
+	t = parse_number(end + 1, &end);
+	if (t <= 0)
+		return -1;
+	if (*end != '\0') {
+		for (i = 0; i < sizeof units / sizeof units[0] && units[i].suffix != tolower((unsigned char)*end); i++)
+			;
+		if (i == sizeof units / sizeof units[0] || end[1] != '\0')
+			return -1;
+		factor = units[i].factor;
+	}
+	if (t > LONG_MAX / factor)
+		return -1;
+	*n = count;
+	*seconds = t * factor;
+	return 0;
+}
+
 static int parse_enum(const struct config_option *o, const char *value, long *out)
 {
 	long i;
@@ -160,9 +203,17 @@ static int parse_enum(const struct config_option *o, const char *value, long *ou
 	return -1;
 }
 
+static int store_string(char **slot, const char *value)
+{
+	free(*slot);
+	*slot = xstrdup(value);
+	return 0;
+}
+
 static int store(struct config *c, const struct config_option *o, const char *value)
 {
 	char *base = (char *)c + o->offset;
+	long n, secs;
 
 	switch (o->type) {
 	case CONFIG_BOOL:
@@ -173,10 +224,12 @@ static int store(struct config *c, const struct config_option *o, const char *va
 		return parse_long(value, 8, o->min, o->max, (long *)(void *)base);
 	case CONFIG_ENUM:
 		return parse_enum(o, value, (long *)(void *)base);
+	case CONFIG_RATE:
+		if (config_parse_rate(value, &n, &secs) != 0)
+			return -1;
+		return store_string((char **)(void *)base, value);
 	case CONFIG_STRING:
-		free(*(char **)(void *)base);
-		*(char **)(void *)base = xstrdup(value);
-		return 0;
+		return store_string((char **)(void *)base, value);
 	}
 	return -1;
 }
@@ -225,7 +278,7 @@ void config_free(struct config **cp)
 	if (c == NULL)
 		return;
 	for (i = 0; i < config_noptions; i++)
-		if (config_options[i].type == CONFIG_STRING)
+		if (config_options[i].type == CONFIG_STRING || config_options[i].type == CONFIG_RATE)
 			free(*(char **)(void *)((char *)c + config_options[i].offset));
 	free(c);
 	*cp = NULL;
@@ -323,6 +376,7 @@ void config_dump(const struct config *c, FILE *out)
 			fprintf(out, "%s %s\n", o->name, o->choices[*(const long *)(const void *)base]);
 			break;
 		case CONFIG_STRING:
+		case CONFIG_RATE:
 			s = *(const char *const *)(const void *)base;
 			if (s == NULL)
 				fprintf(out, "# %s (unset)\n", o->name);

@@ -15,6 +15,8 @@
  *	start of a line or after white space), names are case-insensitive,
  *	booleans go by the first letter of the value (t, y, 1 true; f, n, 0
  *	false).  A later setting of the same name replaces an earlier one.
+ *	config_parse_rate() reads a rate "n/t", t in seconds or with a
+ *	suffix s, m, h or d (e.g. "10/1h"): 0, or -1 for other text.
  * DIAGNOSTICS
  *	config_load() and config_set() return 0, or -1 with a message in err
  *	("file:line: unknown option \"Foo\"" and the like).
@@ -24,7 +26,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum config_type { CONFIG_BOOL, CONFIG_INT, CONFIG_STRING, CONFIG_OCTAL, CONFIG_ENUM };
+/* CONFIG_RATE: a string checked with config_parse_rate() ("n/t[smhd]") */
+enum config_type { CONFIG_BOOL, CONFIG_INT, CONFIG_STRING, CONFIG_OCTAL, CONFIG_ENUM, CONFIG_RATE };
 
 enum dmarc_mode { MODE_RFC7489, MODE_RFC9989 };
 
@@ -38,6 +41,7 @@ struct config {
 	char *domain_whitelist;
 	char *domain_whitelist_file;
 	char *failure_reports_bcc;
+	char *failure_reports_rate;
 	char *failure_reports_sent_by;
 	char *history_file;
 	char *ignore_hosts;
@@ -96,6 +100,7 @@ void config_free(struct config **cp);
 int config_set(struct config *c, const char *name, const char *value, char *err, size_t errlen);
 int config_load(struct config *c, const char *path, char *err, size_t errlen);
 int config_parse_bool(const char *value, int *out);
+int config_parse_rate(const char *text, long *n, long *seconds);
 void config_dump(const struct config *c, FILE *out);
 const struct config_option *config_find(const char *name);
 

@@ -4,11 +4,15 @@
 #include "filter.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "dmarc.h"
 #include "dmlog.h"
@@ -16,9 +20,79 @@
 
 #define JOBID_UNKNOWN "(unknown-jobid)"
 
+/* open milter connections, for filter_drain() */
+static pthread_mutex_t conn_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t conn_gone = PTHREAD_COND_INITIALIZER;
+static long conn_open;
+
+/* the private pointer of a connection accepted without a session */
+static char conn_ignored;
+
+static void conn_count(int delta)
+{
+	pthread_mutex_lock(&conn_lock);
+	conn_open += delta;
+	if (conn_open == 0)
+		pthread_cond_broadcast(&conn_gone);
+	pthread_mutex_unlock(&conn_lock);
+}
+
+static volatile sig_atomic_t refusing;
+
+void filter_refuse_new(void)
+{
+	refusing = 1;
+}
+
+long filter_connections(void)
+{
+	long n;
+
+	pthread_mutex_lock(&conn_lock);
+	n = conn_open;
+	pthread_mutex_unlock(&conn_lock);
+	return n;
+}
+
+long filter_drain(int seconds)
+{
+	struct timespec until;
+	long n;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += seconds;
+	pthread_mutex_lock(&conn_lock);
+	while (conn_open > 0)
+		if (pthread_cond_timedwait(&conn_gone, &conn_lock, &until) == ETIMEDOUT)
+			break;
+	n = conn_open;
+	pthread_mutex_unlock(&conn_lock);
+	return n;
+}
+
 static struct session *get_session(SMFICTX *ctx)
 {
-	return smfi_getpriv(ctx);
+	void *p = smfi_getpriv(ctx);
+
+	return p == &conn_ignored ? NULL : p;
+}
+
+/* Ends what connect started: the session, its runtime reference, the count. */
+static void conn_end(SMFICTX *ctx)
+{
+	void *p = smfi_getpriv(ctx);
+
+	if (p == NULL)
+		return;
+	if (p != &conn_ignored) {
+		struct session *s = p;
+		struct runtime *rt = s->rt;
+
+		session_free(&s);
+		runtime_release(rt);
+	}
+	smfi_setpriv(ctx, NULL);
+	conn_count(-1);
 }
 
 /* ---- output operations for session_eom() -------------------------- */
@@ -74,12 +148,17 @@ static void client_address(struct session *s, const struct sockaddr *sa)
 
 static sfsistat mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 {
-	struct runtime *rt = runtime_acquire();
+	struct runtime *rt;
 	struct session *s;
 	const char *j;
 
+	conn_end(ctx); /* a second connect without close (MTA reusing the connection) */
+	if (refusing)
+		return SMFIS_TEMPFAIL; /* draining: the MTA tries again later */
+	rt = runtime_acquire();
 	if (rt == NULL)
 		return SMFIS_TEMPFAIL;
+	conn_count(1);
 	s = session_new(rt);
 	snprintf(s->host, sizeof s->host, "%s", hostname != NULL ? hostname : "");
 	client_address(s, hostaddr);
@@ -89,6 +168,7 @@ static sfsistat mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 		dmlog(LOG_DEBUG, "ignoring connection from %s [%s]", s->host, s->ip);
 		session_free(&s);
 		runtime_release(rt);
+		smfi_setpriv(ctx, &conn_ignored);
 		return SMFIS_ACCEPT;
 	}
 	smfi_setpriv(ctx, s);
@@ -133,7 +213,16 @@ static sfsistat mlfi_header(SMFICTX *ctx, char *name, char *value)
 
 	if (s == NULL || s->msg == NULL)
 		return SMFIS_CONTINUE;
-	(void)message_add_header(s->msg, name, value != NULL ? value : "");
+	session_header(s, name, value != NULL ? value : "");
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	struct session *s = get_session(ctx);
+
+	if (s != NULL && s->msg != NULL)
+		session_body(s, chunk, len);
 	return SMFIS_CONTINUE;
 }
 
@@ -146,7 +235,15 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	if (s == NULL || s->msg == NULL)
 		return SMFIS_ACCEPT;
 	jobid = smfi_getsymval(ctx, "i");
-	act = session_eom(s, jobid != NULL ? jobid : JOBID_UNKNOWN, &milter_ops, ctx);
+	if (jobid == NULL)
+		jobid = JOBID_UNKNOWN;
+	if (runtime_eval_enter() != 0) {
+		dmlog(LOG_WARNING, "%s: shutting down, message temp-failed", jobid);
+		session_end_message(s);
+		return SMFIS_TEMPFAIL;
+	}
+	act = session_eom(s, jobid, &milter_ops, ctx);
+	runtime_eval_leave();
 	session_end_message(s);
 	switch (act) {
 	case ACT_REJECT:
@@ -169,15 +266,7 @@ static sfsistat mlfi_abort(SMFICTX *ctx)
 
 static sfsistat mlfi_close(SMFICTX *ctx)
 {
-	struct session *s = get_session(ctx);
-	struct runtime *rt;
-
-	if (s == NULL)
-		return SMFIS_CONTINUE;
-	rt = s->rt;
-	session_free(&s);
-	smfi_setpriv(ctx, NULL);
-	runtime_release(rt);
+	conn_end(ctx);
 	return SMFIS_CONTINUE;
 }
 
@@ -187,9 +276,13 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 {
 	const unsigned long want_actions =
 		SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE | SMFIF_ADDRCPT;
-	const unsigned long skip_steps =
+	unsigned long skip_steps =
 		SMFIP_NORCPT | SMFIP_NOBODY | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NOEOH;
+	struct runtime *rt = runtime_acquire();
 
+	if (session_wants_body(rt)) /* DKIMSelfValidate */
+		skip_steps &= ~(unsigned long)SMFIP_NOBODY;
+	runtime_release(rt);
 	*pf0 = f0 & want_actions;
 	*pf1 = f1 & skip_steps;
 	*pf2 = 0;
@@ -207,7 +300,7 @@ struct smfiDesc filter_desc = {
 	NULL, /* envrcpt */
 	mlfi_header,
 	NULL, /* eoh */
-	NULL, /* body */
+	mlfi_body,
 	mlfi_eom,
 	mlfi_abort,
 	mlfi_close,

@@ -10,9 +10,19 @@
  *	field, eom hands the message to session_eom() with the smfi_* output
  *	operations and maps its action to an SMFIS_* code, close drops the
  *	reference.  The negotiate callback (milter protocol v6) asks the MTA
- *	to skip RCPT, DATA, unknown commands, end of header and the body,
+ *	to skip RCPT, DATA, unknown commands, end of header and (unless
+ *	DKIMSelfValidate wants it for session_body()) the body,
  *	and keeps only the actions we use: add and change header fields,
  *	quarantine, add a recipient.
+ *
+ *	Each evaluation runs between runtime_eval_enter() and
+ *	runtime_eval_leave(), so a reload never changes library settings
+ *	under it; after runtime_eval_close() a message is temp-failed.
+ *	Open connections are counted from connect to close (an ignored
+ *	host's too): filter_drain() waits until none is left or the time is
+ *	up and returns how many are still open; filter_connections() tells
+ *	the count now.  After filter_refuse_new() every new connection is
+ *	temp-failed at connect and not counted.
  */
 #ifndef FILTER_H
 #define FILTER_H
@@ -20,5 +30,9 @@
 #include <libmilter/mfapi.h>
 
 extern struct smfiDesc filter_desc;
+
+void filter_refuse_new(void);
+long filter_drain(int seconds);
+long filter_connections(void);
 
 #endif

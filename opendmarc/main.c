@@ -8,8 +8,9 @@
  *	Thin main: options and configuration, library set-up, the milter
  *	socket (TCP_NODELAY on a TCP listener, so end-of-message replies are
  *	not held back by Nagle against a delayed ACK), chroot, privilege
- *	drop, background, pid file, the AutoRestart supervisor and the
- *	SIGUSR1 reload thread, then smfi_main().  See opendmarc(8).
+ *	drop, background, pid file, the AutoRestart supervisor, the signal
+ *	mask and the signal thread (reload on SIGHUP and SIGUSR1, drain on
+ *	SIGTERM), then smfi_main().  See opendmarc(8).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -126,30 +128,6 @@ static struct config *load_config(char *err, size_t errlen)
 		return NULL;
 	}
 	return c;
-}
-
-static int library_init(const struct config *c, char *err, size_t errlen)
-{
-	OPENDMARC_LIB_T lib;
-	const char *psl = c->public_suffix_list;
-
-	memset(&lib, 0, sizeof lib);
-	if (c->mode == MODE_RFC9989) {
-		lib.tld_type = OPENDMARC_TLD_TYPE_TREEWALK;
-	} else {
-		if (psl == NULL && access(DMARC_DEFAULT_PSL, R_OK) == 0)
-			psl = DMARC_DEFAULT_PSL;
-		lib.tld_type = psl != NULL ? OPENDMARC_TLD_TYPE_MOZILLA : OPENDMARC_TLD_TYPE_NONE;
-		if (psl != NULL)
-			snprintf((char *)lib.tld_source_file, sizeof lib.tld_source_file, "%s", psl);
-	}
-	if (opendmarc_policy_library_init(&lib) != DMARC_PARSE_OKAY) {
-		snprintf(err, errlen, "library initialization failed%s%s", psl ? ": " : "",
-			 psl ? psl : "");
-		return -1;
-	}
-	opendmarc_policy_library_dns_timeout((int)c->dns_timeout);
-	return 0;
 }
 
 /* Turns on TCP_NODELAY on every listening TCP socket libmilter opened. */
@@ -276,41 +254,197 @@ static void write_pidfile(const char *path)
 	fclose(f);
 }
 
-/* SIGUSR1: build a new runtime from the configuration file and swap it in. */
-static void *reloader(void *arg)
+/*
+ * Signals.  libmilter's signal thread, started by smfi_main(), waits with
+ * sigwait() for SIGHUP, SIGTERM and SIGINT and stops the filter on any of
+ * them; Debian's libmilter (built with the workers pool) then abandons
+ * the sessions in progress at once.  libmilter has no API to change that,
+ * and POSIX lets a signal sent to the process go to any one thread that
+ * waits for it, so a second waiter would only race libmilter.
+ *
+ * So this file defines sigwait() itself, which takes the place of the C
+ * library's for the whole program (ELF symbol interposition, for the
+ * shared and the static libmilter alike): when the set is libmilter's,
+ * SIGHUP and SIGTERM are taken out of it.  The only thread that ever
+ * waits for them is then signal_thread(), which reloads on SIGHUP and
+ * SIGUSR1 and drains on SIGTERM; SIGINT stays libmilter's (stop at once).
+ * Every one of these signals is blocked in the main thread before any
+ * thread exists, so all threads inherit the mask.  Any other caller's
+ * set is waited for unchanged.
+ */
+static volatile sig_atomic_t libmilter_tamed;
+
+int sigwait(const sigset_t *set, int *sig)
 {
-	sigset_t *set = arg;
-	int sig;
+	sigset_t want = *set;
+	int r;
 
-	for (;;) {
-		char err[512];
-		struct config *c;
-		struct runtime *rt;
-
-		if (sigwait(set, &sig) != 0)
-			continue;
-		c = load_config(err, sizeof err);
-		if (c == NULL || runtime_build(c, &rt, err, sizeof err) != 0) {
-			dmlog(LOG_ERR, "reload failed, keeping the old configuration: %s", err);
-			config_free(&c);
-			continue;
-		}
-		runtime_install(rt);
-		dmlog(LOG_INFO, "configuration reloaded");
+	if (sigismember(set, SIGHUP) == 1 && sigismember(set, SIGTERM) == 1 &&
+	    sigismember(set, SIGINT) == 1) {
+		sigdelset(&want, SIGHUP);
+		sigdelset(&want, SIGTERM);
+		libmilter_tamed = 1;
 	}
-	return NULL;
+	do
+		r = sigwaitinfo(&want, NULL);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return errno;
+	*sig = r;
+	return 0;
 }
 
-static void start_reloader(void)
+static void block_signals(void)
 {
-	static sigset_t set;
-	pthread_t t;
+	sigset_t set;
 
 	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	if (pthread_create(&t, NULL, reloader, &set) == 0)
+}
+
+/* Options that only a restart changes: named in the log when a reload
+ * finds them changed. */
+static const char *const restart_only[] = {
+	"AutoRestart", "AutoRestartCount", "AutoRestartRate", "Background", "BaseDirectory",
+	"ChangeRootDirectory", "EnableCoredumps", "MilterDebug", "PidFile", "Socket", "UMask",
+	"UserID", NULL,
+};
+
+/* "Name value" of one option as config_dump() writes it, or "" */
+static void option_line(const struct config *c, const char *name, char *out, size_t outlen)
+{
+	char *buf = NULL, *line;
+	size_t len = 0, n = strlen(name);
+	FILE *f = open_memstream(&buf, &len);
+
+	out[0] = '\0';
+	if (f == NULL)
+		return;
+	config_dump(c, f);
+	fclose(f);
+	for (line = buf; line != NULL && *line != '\0'; line = strchr(line, '\n')) {
+		if (*line == '\n')
+			line++;
+		if (strncasecmp(line, name, n) == 0 && (line[n] == ' ' || line[n] == '\n')) {
+			snprintf(out, outlen, "%.*s", (int)strcspn(line, "\n"), line);
+			break;
+		}
+	}
+	free(buf);
+}
+
+static void note_restart_only(const struct config *old, const struct config *new)
+{
+	char a[1024], b[1024];
+	size_t i;
+
+	for (i = 0; restart_only[i] != NULL; i++) {
+		option_line(old, restart_only[i], a, sizeof a);
+		option_line(new, restart_only[i], b, sizeof b);
+		if (strcmp(a, b) != 0)
+			dmlog(LOG_WARNING, "reload: %s changed; it takes effect at the next restart",
+			      restart_only[i]);
+	}
+}
+
+static pthread_mutex_t reload_lock = PTHREAD_MUTEX_INITIALIZER;
+static int stopping;
+
+/* One reload: a new runtime from the configuration file, swapped in whole. */
+static void reload(void)
+{
+	char err[512] = "";
+	struct config *c;
+	struct runtime *rt, *old;
+
+	pthread_mutex_lock(&reload_lock);
+	if (stopping) {
+		pthread_mutex_unlock(&reload_lock);
+		return;
+	}
+	c = load_config(err, sizeof err);
+	if (c == NULL || runtime_build(c, &rt, err, sizeof err) != 0) {
+		dmlog(LOG_ERR, "reload failed, keeping the old configuration: %s", err);
+		config_free(&c);
+		pthread_mutex_unlock(&reload_lock);
+		return;
+	}
+	old = runtime_acquire();
+	if (runtime_activate(rt, err, sizeof err) != 0) { /* frees rt and c */
+		dmlog(LOG_ERR, "reload failed, keeping the old configuration: %s", err);
+	} else {
+		if (old != NULL)
+			note_restart_only(old->cfg, c);
+		dmlog_open(c->syslog, c->syslog_facility, cl.verbose);
+		dmlog(LOG_INFO, "configuration reloaded");
+	}
+	runtime_release(old);
+	pthread_mutex_unlock(&reload_lock);
+}
+
+/*
+ * SIGTERM: new connections are temp-failed at connect, the open ones
+ * may finish (DRAIN_SECONDS at most), then evaluation stops and
+ * libmilter is told to stop; smfi_main() returns.
+ */
+#define DRAIN_SECONDS 30
+
+static void drain_and_stop(void)
+{
+	long open, left;
+
+	filter_refuse_new();
+	open = filter_connections();
+	if (open > 0) {
+		dmlog(LOG_INFO, "waiting for %ld open connection%s to end", open, open == 1 ? "" : "s");
+		left = filter_drain(DRAIN_SECONDS);
+		if (left > 0)
+			dmlog(LOG_WARNING, "%ld connection%s still open after %d s; closing", left,
+			      left == 1 ? "" : "s", DRAIN_SECONDS);
+	}
+	runtime_eval_close();
+	(void)smfi_stop();
+}
+
+static void *signal_thread(void *arg)
+{
+	sigset_t set;
+	int sig, i;
+
+	(void)arg;
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGUSR1);
+	for (i = 0; i < 500 && !libmilter_tamed; i++)
+		usleep(10000);
+	if (!libmilter_tamed)
+		dmlog(LOG_WARNING, "libmilter's signal thread was not seen; SIGHUP and SIGTERM "
+		      "may stop the filter at once");
+	for (;;) {
+		sig = sigwaitinfo(&set, NULL);
+		if (sig == SIGHUP || sig == SIGUSR1) {
+			reload();
+		} else if (sig == SIGTERM) {
+			dmlog(LOG_INFO, "SIGTERM: stopping");
+			drain_and_stop();
+			return NULL;
+		}
+	}
+}
+
+static void start_signal_thread(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, signal_thread, NULL) == 0)
 		pthread_detach(t);
+	else
+		dmlog(LOG_ERR, "cannot start the signal thread; SIGHUP and SIGUSR1 will not reload");
 }
 
 /* "n/t[smhd]" -> count and seconds; 0 when unset or malformed. */
@@ -330,42 +464,74 @@ static void restart_rate(const char *spec, long *n, long *secs)
 }
 
 static volatile pid_t child_pid;
+static volatile sig_atomic_t stop_requested;
 
 static void forward_signal(int sig)
 {
+	int saved = errno;
+
+	if (sig == SIGTERM || sig == SIGINT)
+		stop_requested = 1;
 	if (child_pid > 0)
 		(void)kill(child_pid, sig);
+	errno = saved;
 }
 
-/* AutoRestart: the parent supervises children until one exits cleanly. */
+/*
+ * AutoRestart: the parent supervises filter processes until one exits
+ * cleanly or a stop is asked for.  The pid file names the parent, so it
+ * passes SIGTERM, SIGINT, SIGHUP and SIGUSR1 on to the filter process;
+ * they are blocked around fork() so none is lost between the fork and
+ * child_pid being set, and a stop asked for while no filter process
+ * runs (the restart delay) ends the supervisor instead of a restart.
+ */
 static void supervise(const struct config *c)
 {
 	long count = 0, rate_n, rate_t;
 	time_t window_start = time(NULL);
 	long in_window = 0;
+	sigset_t sigs, old;
+	struct sigaction sa;
 
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGUSR1);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = forward_signal;
+	sigemptyset(&sa.sa_mask);
 	restart_rate(c->autorestart_rate, &rate_n, &rate_t);
 	for (;;) {
 		int status;
-		pid_t pid = fork();
+		pid_t pid;
 
+		sigprocmask(SIG_BLOCK, &sigs, &old);
+		(void)sigaction(SIGTERM, &sa, NULL);
+		(void)sigaction(SIGINT, &sa, NULL);
+		(void)sigaction(SIGHUP, &sa, NULL);
+		(void)sigaction(SIGUSR1, &sa, NULL);
+		if (stop_requested)
+			exit(0);
+		pid = fork();
 		if (pid < 0) {
 			dmlog(LOG_ERR, "fork(): %s", strerror(errno));
 			exit(1);
 		}
 		if (pid == 0) {
+			/* still blocked: main() takes them from here (block_signals) */
 			signal(SIGTERM, SIG_DFL);
 			signal(SIGINT, SIG_DFL);
 			signal(SIGHUP, SIG_DFL);
+			signal(SIGUSR1, SIG_DFL);
 			return;
 		}
 		child_pid = pid;
-		signal(SIGTERM, forward_signal);
-		signal(SIGINT, forward_signal);
-		signal(SIGHUP, forward_signal);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		child_pid = 0;
+		if ((WIFEXITED(status) && WEXITSTATUS(status) == 0) || stop_requested)
 			exit(0);
 		count++;
 		if (rate_t > 0 && time(NULL) - window_start > rate_t) {
@@ -381,6 +547,15 @@ static void supervise(const struct config *c)
 		dmlog(LOG_WARNING, "filter process %ld died; restarting", (long)pid);
 		sleep(1);
 	}
+}
+
+/* After smfi_main() returns: nothing evaluates or reloads any more. */
+static void stop_work(void)
+{
+	runtime_eval_close();
+	pthread_mutex_lock(&reload_lock);
+	stopping = 1;
+	pthread_mutex_unlock(&reload_lock);
 }
 
 static void die(const char *what, const char *err) __attribute__((noreturn));
@@ -407,17 +582,14 @@ int main(int argc, char **argv)
 	if (c->umask >= 0)
 		umask((mode_t)c->umask);
 	dmlog_open(c->syslog, c->syslog_facility, cl.verbose || cl.testfile != NULL);
+	if (runtime_build(c, &rt, err, sizeof err) != 0 || runtime_activate(rt, err, sizeof err) != 0)
+		die("", err);
 	if (cl.check) {
-		if (runtime_build(c, &rt, err, sizeof err) != 0)
-			die("", err);
 		config_dump(c, stdout);
-		runtime_install(rt);
 		runtime_shutdown();
+		opendmarc_policy_library_shutdown(NULL);
 		return 0;
 	}
-	if (library_init(c, err, sizeof err) != 0 || runtime_build(c, &rt, err, sizeof err) != 0)
-		die("", err);
-	runtime_install(rt);
 	rt = runtime_acquire(); /* keeps c alive across reloads */
 	if (cl.testfile != NULL) {
 		status = testmode_run(cl.testfile, cl.verbose);
@@ -433,11 +605,13 @@ int main(int argc, char **argv)
 	write_pidfile(c->pid_file);
 	if (c->autorestart)
 		supervise(c);
+	block_signals();
+	start_signal_thread();
 	dmlog(LOG_INFO, "OpenDMARC Filter v%s starting (args: %s)", DMARCF_VERSION, cl.args);
 	if (rt->trusted[0] != '\0')
 		dmlog(LOG_INFO, "additional trusted authentication services: %s", rt->trusted);
-	start_reloader();
 	status = smfi_main() == MI_SUCCESS ? 0 : 1;
+	stop_work();
 	dmlog(LOG_INFO, "OpenDMARC Filter v%s terminating", DMARCF_VERSION);
 	if (c->pid_file != NULL)
 		(void)unlink(c->pid_file);

@@ -181,7 +181,17 @@ int ares_code(const char *word)
 	return ARES_RESULT_PERMERROR;
 }
 
-static int spf_outcome(int ares)
+const char *ares_word(int ares)
+{
+	static const char *const words[] = {
+		"pass", "unused", "softfail", "neutral", "temperror", "permerror", "none",
+		"fail", "policy", "nxdomain", "signed", "unknown", "discard",
+	};
+
+	return ares >= 0 && ares < (int)(sizeof(words) / sizeof(words[0])) ? words[ares] : "none";
+}
+
+int ares_spf_outcome(int ares)
 {
 	switch (ares) {
 	case ARES_RESULT_PASS:
@@ -195,7 +205,7 @@ static int spf_outcome(int ares)
 	}
 }
 
-static int dkim_outcome(int ares)
+int ares_dkim_outcome(int ares)
 {
 	switch (ares) {
 	case ARES_RESULT_PASS:
@@ -222,7 +232,7 @@ static void take_spf(const struct ar_result *r, struct auth_spf *spf)
 	spf->have = 1;
 	spf->origin = mf != NULL ? DMARC_POLICY_SPF_ORIGIN_MAILFROM : DMARC_POLICY_SPF_ORIGIN_HELO;
 	spf->ares = ares_code(r->result);
-	spf->outcome = spf_outcome(spf->ares);
+	spf->outcome = ares_spf_outcome(spf->ares);
 	snprintf(spf->word, sizeof spf->word, "%s", r->result);
 }
 
@@ -241,7 +251,7 @@ static void take_dkim(const struct ar_result *r, struct auth_results *out)
 		return;
 	snprintf(k->selector, sizeof k->selector, "%s", s != NULL ? s : "");
 	k->ares = ares_code(r->result);
-	k->outcome = dkim_outcome(k->ares);
+	k->outcome = ares_dkim_outcome(k->ares);
 	out->ndkim++;
 }
 
@@ -279,7 +289,7 @@ static void take_received_spf(const struct message *m, struct auth_spf *spf)
 	spf->have = 1;
 	spf->origin = DMARC_POLICY_SPF_ORIGIN_MAILFROM;
 	spf->ares = ares_code(rs.result);
-	spf->outcome = spf_outcome(spf->ares);
+	spf->outcome = ares_spf_outcome(spf->ares);
 	snprintf(spf->domain, sizeof spf->domain, "%s", m->mfrom_domain);
 	snprintf(spf->word, sizeof spf->word, "%s", rs.result);
 }
@@ -421,6 +431,11 @@ static int rank(const struct domain_outcome *o)
 
 static const char *const result_words[] = { "pass", "fail", "none", "temperror", "permerror" };
 
+const char *dm_result_word(enum dm_result r)
+{
+	return result_words[r];
+}
+
 static void set_reject(struct verdict *v, const char *reason)
 {
 	v->action = ACT_REJECT;
@@ -444,6 +459,11 @@ static void apply_policy(const struct eval_input *in, const struct domain_outcom
 	}
 	if (v->result != DM_FAIL)
 		return;
+	v->copy_failure = 1;
+	if (in->arc_override) {
+		v->arc_override = effective_policy(o) != DMARC_POLICY_NONE;
+		return;
+	}
 	switch (effective_policy(o)) {
 	case DMARC_POLICY_REJECT:
 		if (in->reject_failures)

@@ -30,7 +30,9 @@
  *	every From domain counts and the strictest failing one decides (RFC
  *	7489 section 6.6.1); pct (RFC 7489) and t=y (RFC 9989) downgrade the
  *	policy one step; RejectFailures, HoldQuarantinedMessages and
- *	RejectMultiValueFrom decide the action.  A missing From never
+ *	RejectMultiValueFrom decide the action; the ARC override (a trusted
+ *	arc=pass sealed by a DomainWhitelist domain) leaves a DMARC failure
+ *	unenforced, for reject and quarantine alike.  A missing From never
  *	passes.
  */
 #ifndef MESSAGE_H
@@ -42,6 +44,7 @@
 #define MESSAGE_DKIM_MAX 16
 #define MESSAGE_DELETE_MAX 64
 #define MESSAGE_RUA_MAX 8
+#define MESSAGE_RUF_MAX 8
 
 struct message_header {
 	char *name;
@@ -116,6 +119,11 @@ struct domain_outcome {
 	char pdomain[ADDR_DOMAIN_MAX];
 	size_t nrua;
 	char rua[MESSAGE_RUA_MAX][256];
+	/* failure reports (only when FailureReports asked for them) */
+	int fo;              /* DMARC_RECORD_FO_* bits */
+	int report_wanted;   /* fo= asks for a report about this message */
+	size_t nruf, nruf_refused; /* ruf= URIs kept / refused by RFC 7489 7.1 */
+	char ruf[MESSAGE_RUF_MAX][256];
 };
 
 enum dm_result { DM_PASS, DM_FAIL, DM_NONE, DM_TEMPERROR, DM_PERMERROR };
@@ -128,6 +136,7 @@ struct eval_input {
 	int reject_multi_from;
 	int required_headers;
 	int headers_ok;          /* RFC 5322 3.6 counts respected */
+	int arc_override;        /* trusted arc=pass sealed by a DomainWhitelist domain */
 };
 
 struct verdict {
@@ -140,6 +149,7 @@ struct verdict {
 	const char *policy_word; /* p= of the deciding domain */
 	const char *disposition; /* none quarantine reject */
 	int quarantine;          /* hold the message */
+	int arc_override;        /* a failure left unenforced by the ARC override */
 	int copy_failure;        /* CopyFailuresTo applies */
 	int history_action;      /* DMARC_RESULT_* */
 };
@@ -155,9 +165,13 @@ int message_headers_ok(const struct message *m);
 void message_auth_results(const struct message *m, const struct trust *t,
 			  struct auth_results *out);
 enum dm_result outcome_result(const struct domain_outcome *o);
+const char *dm_result_word(enum dm_result r); /* pass fail none temperror permerror */
 const char *outcome_policy_word(const struct domain_outcome *o);
 void evaluate(const struct eval_input *in, const struct domain_outcome *outs, size_t nout,
 	      struct verdict *v);
 int ares_code(const char *word);
+const char *ares_word(int ares);   /* RFC 8601 word of an ARES_RESULT_* */
+int ares_spf_outcome(int ares);  /* DMARC_POLICY_SPF_OUTCOME_* */
+int ares_dkim_outcome(int ares); /* DMARC_POLICY_DKIM_OUTCOME_* */
 
 #endif

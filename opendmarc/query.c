@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dmarc.h"
+#include "failrep.h"
 
 static void store_results(DMARC_POLICY_T *p, const struct auth_results *auth)
 {
@@ -52,8 +53,33 @@ static void fetch_record(DMARC_POLICY_T *p, enum dmarc_mode mode, struct domain_
 	o->nrua = i;
 }
 
+/* The ruf= destinations that may receive reports about this domain (RFC 7489 7.1). */
+static void fetch_ruf(DMARC_POLICY_T *p, struct domain_outcome *o)
+{
+	u_char **ruf = opendmarc_policy_fetch_ruf(p, NULL, 0, 1);
+	size_t i;
+
+	for (i = 0; ruf != NULL && ruf[i] != NULL && o->nruf < MESSAGE_RUF_MAX; i++) {
+		if (strlen((const char *)ruf[i]) < sizeof o->ruf[0] &&
+		    opendmarc_policy_query_dmarc_xdomain(p, ruf[i]) == DMARC_PARSE_OKAY)
+			snprintf(o->ruf[o->nruf++], sizeof o->ruf[0], "%s", (const char *)ruf[i]);
+		else
+			o->nruf_refused++;
+	}
+}
+
+static void failure_report_data(DMARC_POLICY_T *p, const struct auth_results *auth,
+				struct domain_outcome *o)
+{
+	if (opendmarc_policy_fetch_fo(p, &o->fo) != DMARC_PARSE_OKAY)
+		o->fo = DMARC_RECORD_FO_0;
+	o->report_wanted = failrep_wanted(o->fo, outcome_result(o), o->align_dkim, o->align_spf, auth);
+	if (o->report_wanted)
+		fetch_ruf(p, o);
+}
+
 void query_domain(const char *domain, const char *ip, int iptype, const struct auth_results *auth,
-		  enum dmarc_mode mode, struct domain_outcome *o)
+		  enum dmarc_mode mode, int want_ruf, struct domain_outcome *o)
 {
 	DMARC_POLICY_T *p;
 
@@ -76,44 +102,7 @@ void query_domain(const char *domain, const char *ip, int iptype, const struct a
 	fetch_record(p, mode, o);
 	if (o->pdomain[0] == '\0')
 		snprintf(o->pdomain, sizeof o->pdomain, "%s", domain);
+	if (want_ruf)
+		failure_report_data(p, auth, o);
 	(void)opendmarc_policy_connect_shutdown(p);
-}
-
-void query_spf(const char *ip, const char *mailfrom, const char *helo, struct auth_spf *spf)
-{
-	char human[512], domain[ADDR_DOMAIN_MAX];
-	const char *at = strrchr(mailfrom, '@');
-	int used_mfrom = 0, r;
-
-	snprintf(domain, sizeof domain, "%s", at != NULL ? at + 1 : "");
-	r = opendmarc_spf2_test((char *)ip, domain, (char *)helo, NULL, 0, human, sizeof human,
-				&used_mfrom);
-	memset(spf, 0, sizeof(*spf));
-	spf->have = 1;
-	spf->outcome = r;
-	spf->origin = used_mfrom || domain[0] != '\0' ? DMARC_POLICY_SPF_ORIGIN_MAILFROM
-						      : DMARC_POLICY_SPF_ORIGIN_HELO;
-	snprintf(spf->domain, sizeof spf->domain, "%s",
-		 spf->origin == DMARC_POLICY_SPF_ORIGIN_MAILFROM ? domain : helo);
-	switch (r) {
-	case DMARC_POLICY_SPF_OUTCOME_PASS:
-		spf->ares = ARES_RESULT_PASS;
-		break;
-	case DMARC_POLICY_SPF_OUTCOME_FAIL:
-		spf->ares = ARES_RESULT_FAIL;
-		break;
-	case DMARC_POLICY_SPF_OUTCOME_TMPFAIL:
-		spf->ares = ARES_RESULT_TEMPERROR;
-		break;
-	case DMARC_POLICY_SPF_OUTCOME_NONE:
-		spf->ares = ARES_RESULT_NONE;
-		break;
-	default:
-		spf->ares = ARES_RESULT_PERMERROR;
-		break;
-	}
-	snprintf(spf->word, sizeof spf->word, "%s",
-		 spf->ares == ARES_RESULT_PASS ? "pass" : spf->ares == ARES_RESULT_FAIL ? "fail"
-			 : spf->ares == ARES_RESULT_TEMPERROR ? "temperror"
-			 : spf->ares == ARES_RESULT_NONE ? "none" : "permerror");
 }

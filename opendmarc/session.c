@@ -11,10 +11,14 @@
 #include <time.h>
 
 #include "ar.h"
+#include "arc.h"
+#include "dkim.h"
 #include "dmarc.h"
 #include "dmlog.h"
+#include "frsend.h"
 #include "histfile.h"
 #include "query.h"
+#include "spf.h"
 #include "xalloc.h"
 
 #define AR_FIELD "Authentication-Results"
@@ -32,7 +36,9 @@ struct eom {
 	enum addr_status addr_status;
 	struct domain_outcome outs[ADDR_MAX];
 	struct auth_results auth;
-	int self_spf;
+	struct arc_chain arc;
+	const char *arc_sealer; /* whitelisted ARC sealer: failures not enforced */
+	int self_spf, self_dkim;
 	struct verdict v;
 };
 
@@ -47,6 +53,7 @@ struct session *session_new(struct runtime *rt)
 void session_end_message(struct session *s)
 {
 	message_free(&s->msg);
+	dkimv_free(&s->dkim);
 }
 
 void session_free(struct session **sp)
@@ -63,6 +70,29 @@ void session_begin(struct session *s, const char *mailfrom)
 	session_end_message(s);
 	s->msg = message_new();
 	message_set_mailfrom(s->msg, mailfrom);
+	if (s->rt->cfg->dkim_self_validate)
+		s->dkim = dkimv_begin("message", s->rt->cfg->dns_timeout);
+}
+
+int session_wants_body(const struct runtime *rt)
+{
+	return rt != NULL && rt->cfg->dkim_self_validate;
+}
+
+void session_header(struct session *s, const char *name, const char *value)
+{
+	if (s->msg == NULL)
+		return;
+	if (s->dkim != NULL)
+		dkimv_header(s->dkim, name, value);
+	value += strspn(value, " \t");
+	(void)message_add_header(s->msg, name, value);
+}
+
+void session_body(struct session *s, const unsigned char *buf, size_t len)
+{
+	if (s->dkim != NULL)
+		dkimv_body(s->dkim, buf, len);
 }
 
 const char *session_authservid(const struct session *s)
@@ -113,13 +143,17 @@ static void gather(struct eom *e)
 	t.trusted = s->rt->trusted;
 	t.spf_ignore = e->c->spf_ignore_results;
 	message_auth_results(s->msg, &t, &e->auth);
-	if (!e->auth.spf.have && e->c->spf_self_validate) {
-		query_spf(s->ip, s->msg->mailfrom, s->helo, &e->auth.spf);
+	if (!e->auth.spf.have && e->c->spf_self_validate && s->ip[0] != '\0') {
+		spf_check(s->ip, s->msg->mailfrom, s->helo, e->c->dns_timeout, &e->auth.spf);
 		e->self_spf = 1;
 	}
+	if (e->auth.ndkim == 0 && s->dkim != NULL) {
+		e->auth.ndkim = dkimv_end(s->dkim, e->auth.dkim, MESSAGE_DKIM_MAX);
+		e->self_dkim = 1;
+	}
 	for (i = 0; i < e->ndoms; i++)
-		query_domain(e->doms[i], s->ip, s->iptype, &e->auth,
-			     (enum dmarc_mode)e->c->mode, &e->outs[i]);
+		query_domain(e->doms[i], s->ip, s->iptype, &e->auth, (enum dmarc_mode)e->c->mode,
+			     e->c->failure_reports, &e->outs[i]);
 }
 
 static void decide(struct eom *e)
@@ -133,6 +167,9 @@ static void decide(struct eom *e)
 	in.reject_multi_from = e->c->reject_multi_from;
 	in.required_headers = e->c->required_headers;
 	in.headers_ok = message_headers_ok(e->s->msg);
+	arc_chain(e->s->msg, &e->arc);
+	e->arc_sealer = arc_override(&e->arc, e->auth.arc_ares, e->s->rt->whitelist);
+	in.arc_override = e->arc_sealer != NULL;
 	evaluate(&in, e->outs, e->ndoms, &e->v);
 }
 
@@ -148,14 +185,17 @@ static void log_results(const struct eom *e)
 		dmlog(LOG_INFO, "%s: SPF(%s): %s %s", e->jobid, mf ? "mailfrom" : "helo", who,
 		      spf->word);
 	}
+	for (i = 0; e->self_dkim && i < e->auth.ndkim; i++)
+		dmlog(LOG_INFO, "%s: DKIM: %s %s %s", e->jobid, e->auth.dkim[i].domain,
+		      e->auth.dkim[i].selector, ares_word(e->auth.dkim[i].ares));
 	if (e->ndoms == 0)
 		dmlog(LOG_INFO, "%s: no From domain: %s", e->jobid, e->v.result_word);
-	for (i = 0; i < e->ndoms; i++) {
-		enum dm_result r = outcome_result(&e->outs[i]);
-		static const char *const w[] = { "pass", "fail", "none", "temperror", "permerror" };
-
-		dmlog(LOG_INFO, "%s: %s %s", e->jobid, e->outs[i].domain, w[r]);
-	}
+	for (i = 0; i < e->ndoms; i++)
+		dmlog(LOG_INFO, "%s: %s %s", e->jobid, e->outs[i].domain,
+		      dm_result_word(outcome_result(&e->outs[i])));
+	if (e->v.arc_override)
+		dmlog(LOG_INFO, "%s: ARC override: %s failure not enforced, sealed by %s", e->jobid,
+		      e->outs[e->v.which].domain, e->arc_sealer);
 	if (e->nfields > 1 || e->ndoms > 1)
 		dmlog(LOG_INFO, "%s: %zu From fields, %zu domains", e->jobid, e->nfields, e->ndoms);
 }
@@ -186,6 +226,42 @@ static void insert(const struct eom *e, const struct out_ops *ops, void *h, cons
 		dmlog(LOG_ERR, "%s: %s header add failed", e->jobid, name);
 }
 
+/* A value we may put in a header field unquoted: a domain name, nothing else. */
+static int domain_token(const char *s)
+{
+	return s[0] != '\0' && s[strspn(s, "abcdefghijklmnopqrstuvwxyz"
+					"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")] == '\0';
+}
+
+/* Our own SPF result, as OpenDMARC adds it: "<id>; spf=fail smtp.mailfrom=<domain>". */
+static void spf_field(const struct eom *e, char *buf, size_t len)
+{
+	const struct auth_spf *spf = &e->auth.spf;
+	int mf = spf->origin == DMARC_POLICY_SPF_ORIGIN_MAILFROM;
+
+	if (domain_token(spf->domain))
+		snprintf(buf, len, "%s; spf=%s smtp.%s=%s", e->authservid, spf->word,
+			 mf ? "mailfrom" : "helo", spf->domain);
+	else
+		snprintf(buf, len, "%s; spf=%s", e->authservid, spf->word);
+}
+
+/* Our own DKIM results: "<id>; dkim=pass header.d=<d> header.s=<s>; dkim=...". */
+static void dkim_field(const struct eom *e, char *buf, size_t len)
+{
+	size_t i, n = (size_t)snprintf(buf, len, "%s", e->authservid);
+
+	for (i = 0; i < e->auth.ndkim && n < len; i++) {
+		const struct auth_dkim *k = &e->auth.dkim[i];
+
+		n += (size_t)snprintf(buf + n, len - n, "; dkim=%s", ares_word(k->ares));
+		if (n < len && domain_token(k->domain))
+			n += (size_t)snprintf(buf + n, len - n, " header.d=%s", k->domain);
+		if (n < len && domain_token(k->selector))
+			n += (size_t)snprintf(buf + n, len - n, " header.s=%s", k->selector);
+	}
+}
+
 static void add_headers(const struct eom *e, const struct out_ops *ops, void *h)
 {
 	const struct verdict *v = &e->v;
@@ -205,10 +281,11 @@ static void add_headers(const struct eom *e, const struct out_ops *ops, void *h)
 		insert(e, ops, h, SW_FIELD, buf);
 	}
 	if (e->self_spf) {
-		int mf = e->auth.spf.origin == DMARC_POLICY_SPF_ORIGIN_MAILFROM;
-
-		snprintf(buf, sizeof buf, "%s; spf=%s smtp.%s=%s", e->authservid, e->auth.spf.word,
-			 mf ? "mailfrom" : "helo", mf ? e->s->msg->mailfrom : e->s->helo);
+		spf_field(e, buf, sizeof buf);
+		insert(e, ops, h, AR_FIELD, buf);
+	}
+	if (e->self_dkim && e->auth.ndkim > 0) {
+		dkim_field(e, buf, sizeof buf);
 		insert(e, ops, h, AR_FIELD, buf);
 	}
 	if (e->ndoms == 0)
@@ -269,13 +346,33 @@ static void history_one(const struct eom *e, const struct domain_outcome *o, tim
 	rec->align_dkim = o->align_dkim;
 	rec->align_spf = o->align_spf;
 	rec->arc = e->auth.arc_ares;
-	snprintf(rec->arc_policy, sizeof rec->arc_policy, "%d json:[]",
-		 e->auth.arc_ares == ARES_RESULT_PASS ? 0 : e->auth.arc_ares == ARES_RESULT_FAIL ? 2 : 1);
+	arc_policy_value(&e->arc, arc_policy_code(e->auth.arc_ares, e->arc_sealer != NULL),
+			 rec->arc_policy, sizeof rec->arc_policy);
 	rec->action = e->v.history_action;
-	if (histfile_append(s->rt->history_fd, rec) != 0)
+	if (histfile_append_at(e->c->history_file, s->rt->history_fd, rec) != 0)
 		dmlog(LOG_ERR, "%s: %s: history write failed: %s", e->jobid,
 		      e->c->history_file, strerror(errno));
 	free(rec);
+}
+
+static void failure_reports(const struct eom *e)
+{
+	const struct session *s = e->s;
+	struct frsend_msg m;
+
+	m.cfg = e->c;
+	m.hostname = s->rt->hostname;
+	m.jobid = e->jobid;
+	m.authservid = e->authservid;
+	m.ip = s->ip;
+	m.mailfrom = s->msg->mailfrom;
+	m.msg = s->msg;
+	m.auth = &e->auth;
+	m.outs = e->outs;
+	m.nouts = e->ndoms;
+	m.verdict = &e->v;
+	m.arrival = time(NULL);
+	frsend_all(&m);
 }
 
 static void write_history(const struct eom *e)
@@ -310,6 +407,7 @@ enum dm_action session_eom(struct session *s, const char *jobid, const struct ou
 	gather(e);
 	decide(e);
 	log_results(e);
+	failure_reports(e);
 	act = e->v.action;
 	if (act != ACT_ACCEPT) {
 		reply(e, ops, h);

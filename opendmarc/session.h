@@ -4,10 +4,15 @@
  * SYNOPSIS
  *	struct session *s = session_new(rt);
  *	session_connect(s, hostname, ipstr, iptype);
- *	session_begin(s, mailfrom);  message_add_header(s->msg, n, v) ...
+ *	session_begin(s, mailfrom);
+ *	session_header(s, name, value) ...;  session_body(s, chunk, len) ...
  *	act = session_eom(s, jobid, &ops, handle);
  *	session_free(&s);
  * DESCRIPTION
+ *	session_header() stores a header field (leading white space of the
+ *	value dropped) and, with DKIMSelfValidate, feeds it to the DKIM
+ *	verifier with the body chunks session_body() gets; session_wants_body()
+ *	tells the milter whether to ask for the body at all.
  *	session_eom() runs the whole decision for the current message: From
  *	domains, trusted results (or our own SPF check), the library query
  *	per From domain, evaluate(), then the outputs through an ops table:
@@ -26,6 +31,9 @@
 #ifndef SESSION_H
 #define SESSION_H
 
+#include <stddef.h>
+
+#include "dkim.h"
 #include "message.h"
 #include "runtime.h"
 
@@ -46,11 +54,15 @@ struct session {
 	char mta_name[256]; /* {j}, for the default authserv-id */
 	int authenticated;  /* {auth_authen} was set */
 	struct message *msg;
+	struct dkimv *dkim; /* DKIMSelfValidate: this message's verifier */
 };
 
 struct session *session_new(struct runtime *rt);
 void session_free(struct session **sp);
 void session_begin(struct session *s, const char *mailfrom);
+void session_header(struct session *s, const char *name, const char *value);
+void session_body(struct session *s, const unsigned char *buf, size_t len);
+int session_wants_body(const struct runtime *rt);
 void session_end_message(struct session *s);
 enum dm_action session_eom(struct session *s, const char *jobid, const struct out_ops *ops,
 			   void *h);

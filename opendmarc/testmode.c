@@ -47,18 +47,25 @@ static const struct out_ops test_ops = {
 	t_insheader, t_delheader, t_setreply, t_quarantine, t_addrcpt,
 };
 
-/* Adds the field in buf ("Name: value", unfolded) to the message. */
+/* Adds the field in buf ("Name: value", folded lines joined by "\n") to the message. */
 static void add_field(struct session *s, char *buf)
 {
 	char *colon = strchr(buf, ':');
-	char *value;
 
 	if (colon == NULL)
 		return;
 	*colon = '\0';
-	for (value = colon + 1; *value == ' ' || *value == '\t'; value++)
-		;
-	message_add_header(s->msg, buf, value);
+	session_header(s, buf, colon + 1);
+}
+
+/* The rest of the file is the body (for DKIMSelfValidate). */
+static void read_body(FILE *f, struct session *s)
+{
+	unsigned char buf[8192];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		session_body(s, buf, n);
 }
 
 static void read_header(FILE *f, struct session *s)
@@ -125,6 +132,7 @@ int testmode_run(const char *path, int verbose)
 	s->iptype = DMARC_POLICY_IP_TYPE_IPV4;
 	session_begin(s, "");
 	read_header(f, s);
+	read_body(f, s);
 	fclose(f);
 	envelope_from_return_path(s);
 	if (verbose)

@@ -13,8 +13,11 @@
 #include "xalloc.h"
 
 struct checkpoint {
-	struct sqldb_stmt *get, *put;
+	struct sqldb_stmt *get, *put, *del;
 };
+
+static const char ckpt_delete[] =
+	"DELETE FROM import_checkpoint WHERE dev = ? AND ino = ? AND head_hash = ?";
 
 static const char ckpt_select[] =
 	"SELECT byte_offset, records, rejects FROM import_checkpoint"
@@ -51,7 +54,8 @@ int checkpoint_open(struct sqldb *db, struct checkpoint **cp)
 	*cp = c;
 	if (sqldb_prepare(db, ckpt_select, &c->get) != 0 ||
 	    sqldb_prepare(db, sqldb_kind(db) == SQLDB_SQLITE ? ckpt_upsert_sqlite : ckpt_upsert_mysql,
-			  &c->put) != 0) {
+			  &c->put) != 0 ||
+	    sqldb_prepare(db, ckpt_delete, &c->del) != 0) {
 		checkpoint_close(cp);
 		return -1;
 	}
@@ -96,12 +100,23 @@ int checkpoint_put(struct checkpoint *c, const struct ckpt_id *id, const char *p
 	return rc == SQLDB_DONE ? 0 : -1;
 }
 
+int checkpoint_forget(struct checkpoint *c, const struct ckpt_id *id)
+{
+	int rc = -1;
+
+	if (bind_id(c->del, id) == 0)
+		rc = sqldb_step(c->del);
+	sqldb_reset(c->del);
+	return rc == SQLDB_DONE ? 0 : -1;
+}
+
 void checkpoint_close(struct checkpoint **cp)
 {
 	if (*cp == NULL)
 		return;
 	sqldb_finalize(&(*cp)->get);
 	sqldb_finalize(&(*cp)->put);
+	sqldb_finalize(&(*cp)->del);
 	free(*cp);
 	*cp = NULL;
 }

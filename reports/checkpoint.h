@@ -6,6 +6,7 @@
  *	id.dev = st.st_dev; id.ino = st.st_ino; id.head = checkpoint_hash(p, n);
  *	rc = checkpoint_get(c, &id, &pos);
  *	checkpoint_put(c, &id, path, &pos);	(in the transaction of the rows)
+ *	checkpoint_forget(c, &id);		(the file is gone: drop its row)
  *	checkpoint_close(&c);
  * DESCRIPTION
  *	A file is known by device, inode and a 64-bit FNV-1a hash of its
@@ -42,6 +43,7 @@ int checkpoint_open(struct sqldb *db, struct checkpoint **cp);
 int checkpoint_get(struct checkpoint *c, const struct ckpt_id *id, struct ckpt_pos *pos);
 int checkpoint_put(struct checkpoint *c, const struct ckpt_id *id, const char *path,
 		   const struct ckpt_pos *pos);
+int checkpoint_forget(struct checkpoint *c, const struct ckpt_id *id);
 void checkpoint_close(struct checkpoint **cp);
 
 #endif

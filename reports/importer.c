@@ -6,7 +6,8 @@
  *	opened (records appended later wait for the next run); standard
  *	input is read whole.  run_batch() is one transaction: up to batch
  *	records stored or rejected, the checkpoint moved, the reject file
- *	synced, COMMIT.
+ *	synced, COMMIT.  importer_run() also tells how far the file is now
+ *	accounted for, which importer_rotate.c needs before it deletes one.
  */
 #include "config.h"
 
@@ -312,28 +313,66 @@ static void report(const struct importer *im, const struct source *src,
 			src->path, st->added, st->duplicates, st->rejected, st->pending);
 }
 
-int importer_file(struct importer *im, const char *path, struct import_stats *total)
+/* Where the run left the source: imported up to end->offset, and its identity. */
+static void note_end(const struct source *src, const struct cursor *cur, int empty,
+		     struct import_end *end)
+{
+	memset(end, 0, sizeof *end);
+	end->offset = empty ? (long long)src->len : cur->pos.offset;
+	end->have_id = cur->have_id;
+	end->id = cur->id;
+}
+
+int importer_run(struct importer *im, const char *path, const char *rejects,
+		 struct import_stats *total, struct import_end *end)
 {
 	struct import_stats st = { 0, 0, 0, 0 };
 	struct source src;
 	struct cursor cur;
-	int rc;
+	int rc, empty;
 
-	if (source_open(&src, path, im->opts.rejects) != 0) {
+	memset(end, 0, sizeof *end);
+	if (source_open(&src, path, rejects) != 0) {
 		fprintf(stderr, "opendmarc-import: %s: %s\n", path, strerror(errno));
 		source_close(&src);
 		return -1;
 	}
 	rc = locate(im, &src, &cur);
+	empty = rc == 1;
 	cur.done = rc != 0 || cur.pos.offset >= (long long)src.len;
 	rc = rc < 0 ? -1 : 0;
 	while (rc == 0 && !cur.done)
 		rc = run_batch(im, &src, &cur, &st);
 	report(im, &src, &st);
+	note_end(&src, &cur, empty, end);
 	total->added += st.added;
 	total->duplicates += st.duplicates;
 	total->rejected += st.rejected;
 	total->pending += st.pending;
 	source_close(&src);
 	return rc;
+}
+
+int importer_file(struct importer *im, const char *path, struct import_stats *total)
+{
+	struct import_end end;
+
+	return importer_run(im, path, im->opts.rejects, total, &end);
+}
+
+int importer_forget(struct importer *im, const struct import_end *end)
+{
+	if (!end->have_id)
+		return 0;
+	if (checkpoint_forget(im->ckpt, &end->id) != 0) {
+		fprintf(stderr, "opendmarc-import: forgetting a checkpoint: %s\n",
+			sqldb_error(im->db));
+		return -1;
+	}
+	return 0;
+}
+
+const struct import_opts *importer_opts(const struct importer *im)
+{
+	return &im->opts;
 }

@@ -5,6 +5,7 @@
  *	importer_open(db, &opts, &im);
  *	rc = importer_file(im, "/var/spool/opendmarc/history.dat", &stats);
  *	rc = importer_file(im, "-", &stats);	(standard input)
+ *	rc = importer_rotate(im, "/var/spool/opendmarc/history.dat", &stats);
  *	importer_close(&im);
  * DESCRIPTION
  *	Reads a history file from where the last run stopped (its
@@ -25,6 +26,19 @@
  *	left for a later run, as its writer may still be finishing it.  The
  *	reject file is opts.rejects, or "<file>.rejected" next to each
  *	input ("opendmarc-import.rejected" for standard input).
+ *
+ *	importer_rotate() is --rotate (importer_rotate.c): it finishes the
+ *	file's earlier rotations still on disk, renames the file away from
+ *	its writers, imports it to its end and deletes it only when every
+ *	byte of it is committed and no writer still has it open.  Rejects
+ *	go to "<file>.rejected" under the original name.
+ *
+ *	importer_run() is importer_file() for importer_rotate.c: it takes
+ *	the reject file to use and tells, in end, the byte offset up to
+ *	which the file is now accounted for (its length when it was read
+ *	to the end; less while a torn tail waits) and the file's checkpoint
+ *	identity, which importer_forget() deletes once the file is gone;
+ *	importer_opts() gives the options the importer was opened with.
  * DIAGNOSTICS
  *	importer_file() returns 0 on success and -1 on failure, with a
  *	message on standard error; the counts in stats are added to.
@@ -32,6 +46,7 @@
 #ifndef IMPORTER_H
 #define IMPORTER_H
 
+#include "checkpoint.h"
 #include "sqldb.h"
 
 struct import_opts {
@@ -45,10 +60,22 @@ struct import_stats {
 	long long added, duplicates, rejected, pending;
 };
 
+struct import_end {
+	long long offset;
+	int have_id;
+	struct ckpt_id id;
+};
+
 struct importer;
 
 int importer_open(struct sqldb *db, const struct import_opts *o, struct importer **ip);
 int importer_file(struct importer *im, const char *path, struct import_stats *st);
+int importer_rotate(struct importer *im, const char *path, struct import_stats *st);
 void importer_close(struct importer **ip);
+
+int importer_run(struct importer *im, const char *path, const char *rejects,
+		 struct import_stats *st, struct import_end *end);
+int importer_forget(struct importer *im, const struct import_end *end);
+const struct import_opts *importer_opts(const struct importer *im);
 
 #endif

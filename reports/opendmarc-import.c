@@ -4,14 +4,15 @@
  * SYNOPSIS
  *	opendmarc-import [--dbhost=H] [--dbport=N] [--dbname=NAME|PATH|DSN]
  *	    [--dbuser=U] [--dbpasswd=P] [--dbsocket=S] [--input=FILE]
- *	    [--rejects=FILE] [--batch=N] [--torn-grace=SECONDS] [--verbose]
- *	    [FILE|- ...]
+ *	    [--rejects=FILE] [--batch=N] [--torn-grace=SECONDS] [--rotate]
+ *	    [--verbose] [FILE|- ...]
  * DESCRIPTION
  *	Thin main: options (OpenDMARC's, single-dash forms too) and the
  *	OPENDMARC_DB* environment go to dbopts; each input (operands, then
- *	--input, else standard input) goes to the importer.  The whole
- *	behaviour is in importer.c, store.c and checkpoint.c; the manual
- *	is opendmarc-import(8).
+ *	--input, else standard input) goes to the importer, or with
+ *	--rotate to its rotation.  The whole behaviour is in importer.c,
+ *	importer_rotate.c, store.c and checkpoint.c; the manual is
+ *	opendmarc-import(8).
  * DIAGNOSTICS
  *	Exit 0 when every record was imported (or already there), 2 when
  *	some were rejected but the rest imported, 1 on any error (usage,
@@ -34,13 +35,13 @@ struct import_args {
 	struct dbopts db;
 	struct import_opts imp;
 	const char *input;
-	int help, version;
+	int rotate, help, version;
 };
 
 static const struct cmdopt import_options[] = {
 	{ "dbhost", 1 }, { "dbport", 1 }, { "dbname", 1 }, { "dbuser", 1 },
 	{ "dbpasswd", 1 }, { "dbsocket", 1 }, { "input", 1 }, { "rejects", 1 },
-	{ "batch", 1 }, { "torn-grace", 1 }, { "verbose", 0 }, { "help", 0 },
+	{ "batch", 1 }, { "torn-grace", 1 }, { "rotate", 0 }, { "verbose", 0 }, { "help", 0 },
 	{ "version", 0 }, { NULL, 0 },
 };
 
@@ -58,6 +59,8 @@ static void usage(FILE *out)
 		"\t--rejects=FILE       where malformed records go [FILE.rejected]\n"
 		"\t--batch=N            records per transaction [5000]\n"
 		"\t--torn-grace=SECS    wait this long for a torn last record [60]\n"
+		"\t--rotate             rename each FILE away, import it, delete it\n"
+		"\t                     once wholly imported\n"
 		"\t--verbose            progress on standard error\n"
 		"\t--help, --version\n"
 		"With no --dbhost/--dbport/--dbuser/--dbpasswd/--dbsocket the store is\n"
@@ -94,6 +97,8 @@ static int on_option(void *ctx, const char *name, const char *value, char *err, 
 		return parse_long(name, value, &a->imp.batch, err, errlen);
 	else if (strcmp(name, "torn-grace") == 0)
 		return parse_long(name, value, &a->imp.torn_grace, err, errlen);
+	else if (strcmp(name, "rotate") == 0)
+		a->rotate = on;
 	else if (strcmp(name, "verbose") == 0)
 		a->imp.verbose = on;
 	else if (strcmp(name, "help") == 0)
@@ -112,7 +117,8 @@ static int import_all(struct sqldb *db, const struct import_args *a, char **inpu
 	if (importer_open(db, &a->imp, &im) != 0)
 		return 1;
 	for (i = 0; i < n; i++)
-		if (importer_file(im, inputs[i], &st) != 0)
+		if ((a->rotate ? importer_rotate(im, inputs[i], &st)
+			       : importer_file(im, inputs[i], &st)) != 0)
 			failed = 1;
 	importer_close(&im);
 	if (a->imp.verbose)
@@ -149,6 +155,10 @@ int main(int argc, char **argv)
 	}
 	if (a.input != NULL)
 		inputs[n++] = (char *)a.input;
+	if (n == 0 && a.rotate) {
+		fprintf(stderr, "opendmarc-import: --rotate needs history files\n");
+		return 1;
+	}
 	if (n == 0)
 		inputs[n++] = (char *)"-";
 	dbopts_env(&a.db);

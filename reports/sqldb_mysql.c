@@ -22,7 +22,7 @@
 #include "xalloc.h"
 
 #define MY_MAXPARAM 16
-#define MY_MAXCOL 8
+#define MY_MAXCOL 24
 #define MY_COLBUF 1024
 
 struct my_stmt {
@@ -251,7 +251,7 @@ static int my_reset(struct sqldb_stmt *st)
 	int i;
 
 	mysql_stmt_free_result(my_st(st));
-	mysql_stmt_reset(my_st(st));
+	/* no mysql_stmt_reset(): a round trip, and not needed to execute again */
 	for (i = 0; i < MY_MAXPARAM; i++) {
 		free(x->texts[i]);
 		x->texts[i] = NULL;

@@ -358,18 +358,18 @@ static void test_timeouts(void)
 	int ports[2];
 
 	use_port(stub_port, 1);
-	check_elapsed("timeout.test", TEMP, 0.9, 2.0);
+	check_elapsed("timeout.test", TEMP, 0.9, 3.5); /* upper bounds leave room for a loaded CI machine */
 	check_fetch("timeout.test", 4096, DISCOVER_TEMPFAIL, "");
 	/* two silent servers: at most the timeout each */
 	ports[0] = ports[1] = stub_port;
 	use_ports(2, ports, 1);
-	check_elapsed("timeout.b.test", TEMP, 1.8, 3.0);
+	check_elapsed("timeout.b.test", TEMP, 1.8, 5.0);
 	/* failover: a silent, refusing or absent server, then nsd */
 	ports[1] = nsd_port;
 	use_ports(2, ports, 1);
-	check_elapsed("timeout.test", NX, 0.9, 2.0);
-	check_elapsed("servfail.test", NX, 0.0, 0.9);
-	check_elapsed("refused.test", NX, 0.0, 0.9);
+	check_elapsed("timeout.test", NX, 0.9, 3.5);
+	check_elapsed("servfail.test", NX, 0.0, 2.0);
+	check_elapsed("refused.test", NX, 0.0, 2.0);
 	ports[0] = dead_port();
 	use_ports(2, ports, 1);
 	check_elapsed("_dmarc.plain.test", OK, 0.0, 0.9);

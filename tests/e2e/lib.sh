@@ -85,6 +85,10 @@ e2e_cleanup() {
 	for h in $e2e_cleanup_hooks; do
 		$h
 	done
+	for pid in ${nsd_pid:-} ${stub_pid:-} ${sink_pid:-}; do
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
 	if [ "$e2e_fail" != 0 ] || [ -n "${E2E_KEEP:-}" ]; then
 		for f in "$tmp"/*.log; do
 			[ -f "$f" ] || continue
@@ -99,6 +103,14 @@ e2e_cleanup() {
 	fi
 }
 
+# e2e_workdir: $tmp, removed at exit (logs shown on failure)
+e2e_workdir() {
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/e2e-$e2e_name.XXXXXX") || exit 1
+	chmod 755 "$tmp" # MTA daemons running as other users reach sockets in here
+	trap e2e_cleanup EXIT
+	trap 'exit 1' HUP INT TERM
+}
+
 # e2e_setup: inside the namespaces: loopback, host name, work directory,
 # resolv.conf and hosts, nsd and the stub server.
 e2e_setup() {
@@ -106,10 +118,7 @@ e2e_setup() {
 	need IP ip
 	"$IP" link set lo up || { echo "$e2e_name: ip link set lo up failed"; exit 1; }
 	hostname mx.test.example
-	tmp=$(mktemp -d "${TMPDIR:-/tmp}/e2e-$e2e_name.XXXXXX") || exit 1
-	chmod 755 "$tmp" # MTA daemons running as other users reach sockets in here
-	trap e2e_cleanup EXIT
-	trap 'exit 1' HUP INT TERM
+	e2e_workdir
 	printf 'nameserver 127.0.0.2\nnameserver 127.0.0.1\noptions attempts:1 timeout:2\n' \
 		>"$tmp/resolv.conf"
 	printf '127.0.0.1\tlocalhost\n127.0.0.1\tmx.test.example mx\n' >"$tmp/hosts"

@@ -1,5 +1,6 @@
 -- policy.lua - pass, reject, quarantine hold, no record, permerror, forged
--- A-R removal, multi-valued From and IgnoreHosts through the milter protocol.
+-- A-R removal, multi-valued From, the ARC override (DomainWhitelist) and
+-- IgnoreHosts through the milter protocol.
 local t = require("lib")
 
 local base = {
@@ -94,6 +95,42 @@ t.run({
 		local conn, r = t.message({ jobid = "J-NOFROM", headers = headers({}) })
 		t.expect(r, SMFIR_ACCEPT, "eom reply")
 		t.expect_ar(conn, "mx.test.example; dmarc=permerror")
+		mt.disconnect(conn)
+	end },
+	{ "ARC override: whitelisted sealer, p=reject not enforced", function()
+		local conn, r = t.message({ jobid = "J-ARC", headers = headers({
+			{ "Authentication-Results", "relay.test.example; arc=pass smtp.remote-ip=192.0.2.10" },
+			{ "ARC-Seal", "i=1; a=rsa-sha256; cv=none; d=lists.example; s=arc; b=AAAA" },
+			{ "ARC-Authentication-Results", "i=1; mx.lists.example; arc=none smtp.remote-ip=198.51.100.3" },
+			{ "From", "bob@reject.example" } }) })
+		t.expect(r, SMFIR_ACCEPT, "eom reply")
+		t.expect_ar(conn, "mx.test.example; dmarc=fail (p=reject dis=none) header.from=reject.example")
+		mt.disconnect(conn)
+	end },
+	{ "ARC override (DomainWhitelistFile): quarantine not held", function()
+		local conn, r = t.message({ jobid = "J-ARCQ", headers = headers({
+			{ "Authentication-Results", "relay.test.example; arc=pass" },
+			{ "ARC-Seal", "i=1; a=rsa-sha256; cv=none; d=forwarder.example; s=arc; b=AAAA" },
+			{ "From", "carol@quar.example" } }) })
+		t.expect(r, SMFIR_ACCEPT, "eom reply")
+		if mt.eom_check(conn, MT_QUARANTINE) then error("quarantined despite the override") end
+		t.expect_ar(conn, "mx.test.example; dmarc=fail (p=quarantine dis=none) header.from=quar.example")
+		mt.disconnect(conn)
+	end },
+	{ "ARC chain sealed by a domain not whitelisted: rejected", function()
+		local conn, r = t.message({ jobid = "J-ARCNO", headers = headers({
+			{ "Authentication-Results", "relay.test.example; arc=pass" },
+			{ "ARC-Seal", "i=1; a=rsa-sha256; cv=none; d=other.example; s=arc; b=AAAA" },
+			{ "From", "bob@reject.example" } }) })
+		t.expect(r, SMFIR_REPLYCODE, "eom reply")
+		mt.disconnect(conn)
+	end },
+	{ "untrusted arc=pass does not override", function()
+		local conn, r = t.message({ jobid = "J-ARCUNTRUSTED", headers = headers({
+			{ "Authentication-Results", "stranger.example; arc=pass" },
+			{ "ARC-Seal", "i=1; a=rsa-sha256; cv=none; d=lists.example; s=arc; b=AAAA" },
+			{ "From", "bob@reject.example" } }) })
+		t.expect(r, SMFIR_REPLYCODE, "eom reply")
 		mt.disconnect(conn)
 	end },
 	{ "IgnoreHosts default skips ::1/127.0.0.1", function()

@@ -1,0 +1,184 @@
+/*
+ * NAME
+ *	opendmarc-importstats - the cron job: import the daemon's history
+ *	file with rotation
+ * SYNOPSIS
+ *	opendmarc-importstats [-c FILE|--conf=FILE] [--verbose] [--batch=N]
+ *	    [--torn-grace=SECONDS] [--dbhost=H] [--dbport=N]
+ *	    [--dbname=NAME|PATH|DSN] [--dbuser=U] [--dbpasswd=P] [--dbsocket=S]
+ * DESCRIPTION
+ *	OpenDMARC's opendmarc-importstats without its shell script's mv and
+ *	rm: HistoryFile is read from the daemon's configuration file (with
+ *	the daemon's own parser, opendmarc/conf.c; OPENDMARC_CONF or -c name
+ *	another) and handed to importer_rotate(), which deletes nothing that
+ *	is not in the database.  Silent on success, so cron mails only
+ *	failures.  The manual is opendmarc-importstats(8).
+ * DIAGNOSTICS
+ *	Exit 0 on success or when no HistoryFile is configured, 2 when
+ *	records were rejected (the rest imported), 1 on any error; the
+ *	history then stays on disk for the next run, which says where.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmdline.h"
+#include "conf.h"
+#include "dbopts.h"
+#include "importer.h"
+#include "sqldb.h"
+
+#ifndef IMPORTSTATS_CONFFILE
+#define IMPORTSTATS_CONFFILE "/etc/opendmarc.conf"
+#endif
+
+struct importstats_args {
+	struct dbopts db;
+	struct import_opts imp;
+	const char *conf;
+	int help, version;
+};
+
+static const struct cmdopt importstats_options[] = {
+	{ "dbhost", 1 }, { "dbport", 1 }, { "dbname", 1 }, { "dbuser", 1 },
+	{ "dbpasswd", 1 }, { "dbsocket", 1 }, { "conf", 1 }, { "c", 1 },
+	{ "batch", 1 }, { "torn-grace", 1 }, { "verbose", 0 }, { "help", 0 },
+	{ "version", 0 }, { NULL, 0 },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: opendmarc-importstats [options]\n"
+		"\t-c FILE, --conf=FILE the daemon's configuration [%s]\n"
+		"\t--dbhost=HOST        MySQL/MariaDB host [localhost]\n"
+		"\t--dbport=PORT        MySQL/MariaDB port [3306]\n"
+		"\t--dbname=NAME        database name, SQLite file, or DSN [opendmarc]\n"
+		"\t--dbuser=USER        database user [opendmarc]\n"
+		"\t--dbpasswd=PASSWORD  database password [opendmarc]\n"
+		"\t--dbsocket=PATH      MySQL/MariaDB Unix socket\n"
+		"\t--batch=N            records per transaction [5000]\n"
+		"\t--torn-grace=SECS    wait this long for a torn last record [60]\n"
+		"\t--verbose            progress on standard error\n"
+		"\t--help, --version\n"
+		"Imports the configuration's HistoryFile as opendmarc-import --rotate.\n",
+		IMPORTSTATS_CONFFILE);
+}
+
+static int parse_count(const char *name, const char *v, long *out, char *err, size_t errlen)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (*v == '\0' || *end != '\0' || n < 0) {
+		snprintf(err, errlen, "--%s: not a number: %s", name, v);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+static int on_option(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct importstats_args *a = ctx;
+	int on = value == NULL || strcmp(value, "0") != 0;
+	int rc = dbopts_set(&a->db, name, value, err, errlen);
+
+	if (rc <= 0)
+		return rc;
+	if (strcmp(name, "conf") == 0 || strcmp(name, "c") == 0)
+		a->conf = value;
+	else if (strcmp(name, "batch") == 0)
+		return parse_count(name, value, &a->imp.batch, err, errlen);
+	else if (strcmp(name, "torn-grace") == 0)
+		return parse_count(name, value, &a->imp.torn_grace, err, errlen);
+	else if (strcmp(name, "verbose") == 0)
+		a->imp.verbose = on;
+	else if (strcmp(name, "help") == 0)
+		a->help = on;
+	else if (strcmp(name, "version") == 0)
+		a->version = on;
+	return 0;
+}
+
+/* HistoryFile of the configuration: 1 (path copied), 0 none set, -1 error. */
+static int history_file(const char *conf, char *path, size_t size)
+{
+	struct config *c = config_new();
+	char err[512];
+	int rc = 0;
+
+	if (config_load(c, conf, err, sizeof err) != 0) {
+		fprintf(stderr, "opendmarc-importstats: %s\n", err);
+		rc = -1;
+	} else if (c->history_file != NULL && c->history_file[0] != '\0') {
+		rc = snprintf(path, size, "%s", c->history_file) < (int)size ? 1 : -1;
+		if (rc < 0)
+			fprintf(stderr, "opendmarc-importstats: HistoryFile too long\n");
+	}
+	config_free(&c);
+	return rc;
+}
+
+static int import(struct importstats_args *a, const char *history)
+{
+	struct import_stats st = { 0, 0, 0, 0 };
+	struct importer *im;
+	struct sqldb *db;
+	char err[512];
+	int rc;
+
+	dbopts_env(&a->db);
+	if (dbopts_resolve(&a->db, err, sizeof err) != 0 || sqldb_open(&a->db, &db, err, sizeof err) != 0) {
+		fprintf(stderr, "opendmarc-importstats: unable to connect to database: %s\n", err);
+		return 1;
+	}
+	rc = importer_open(db, &a->imp, &im) != 0 ? -1 : importer_rotate(im, history, &st);
+	importer_close(&im);
+	sqldb_close(&db);
+	if (rc != 0) {
+		fprintf(stderr, "opendmarc-importstats: %s: not wholly imported; what is left stays"
+				" beside it (%s.<time>) for the next run\n", history, history);
+		return 1;
+	}
+	return st.rejected > 0 ? 2 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct importstats_args a;
+	char *args[1], err[512], history[4096];
+	const char *env = getenv("OPENDMARC_CONF");
+	int n;
+
+	memset(&a, 0, sizeof a);
+	dbopts_init(&a.db);
+	a.imp.batch = 5000;
+	a.imp.torn_grace = 60;
+	a.conf = env != NULL && *env != '\0' ? env : IMPORTSTATS_CONFFILE;
+	n = cmdline_parse(argc, argv, importstats_options, on_option, &a, args, 0, err, sizeof err);
+	if (n != 0) {
+		fprintf(stderr, "opendmarc-importstats: %s\n", n < 0 ? err : "unexpected argument");
+		usage(stderr);
+		return 1;
+	}
+	if (a.help || a.version) {
+		if (a.help)
+			usage(stdout);
+		else
+			printf("opendmarc-importstats (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		return 0;
+	}
+	switch (history_file(a.conf, history, sizeof history)) {
+	case 0:
+		if (a.imp.verbose)
+			fprintf(stderr, "opendmarc-importstats: %s: no HistoryFile\n", a.conf);
+		return 0;
+	case 1:
+		return import(&a, history);
+	default:
+		return 1;
+	}
+}
