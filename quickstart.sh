@@ -18,7 +18,8 @@ PACKAGES="build-essential autoconf automake libtool pkg-config libidn2-dev publi
  clang libclang-rt-14-dev nsd dnsutils libopendmarc-dev libopendmarc2 opendmarc
  libmilter-dev miltertest libxml2-utils sqlite3 libsqlite3-dev m4
  libmariadb-dev mariadb-server postfix swaks libspf2-dev libopendkim-dev
- libmail-dkim-perl libswitch-perl libdbi-perl libdbd-mysql-perl libjson-perl"
+ libmail-dkim-perl libswitch-perl libdbi-perl libdbd-mysql-perl libjson-perl
+ libcurl4-openssl-dev zlib1g-dev libmail-dmarc-perl"
 
 install_packages() {
 	[ -n "${QUICKSTART_NO_APT:-}" ] && return 0

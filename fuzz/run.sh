@@ -23,6 +23,13 @@ for src in "$top"/fuzz/fuzz_*.c; do
 	t=$(basename "$src" .c); t=${t#fuzz_}
 	extra=""
 	[ "$t" = history ] && extra="$top/reports/history.c"
+	# the daemon's parsers: built as the daemon builds them (config.h forced in)
+	daemon="-include $cfg/config.h -I$top/opendmarc"
+	case $t in
+	ar | received_spf) extra="$daemon $top/opendmarc/ar.c" ;;
+	arc) extra="$daemon $top/opendmarc/ar.c $top/opendmarc/arc.c $top/opendmarc/message.c
+	 $top/opendmarc/domlist.c $top/opendmarc/xalloc.c" ;;
+	esac
 	# shellcheck disable=SC2086
 	if ! $CC $flags "$src" $core $extra -lidn2 -o "$build/fuzz_$t" 2>"$build/$t.log"; then
 		echo "FAIL: build fuzz_$t"; cat "$build/$t.log"; failed=$((failed + 1)); continue

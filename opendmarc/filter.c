@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,11 +37,11 @@ static void conn_count(int delta)
 	pthread_mutex_unlock(&conn_lock);
 }
 
-static volatile sig_atomic_t refusing;
+static atomic_int refusing;
 
 void filter_refuse_new(void)
 {
-	refusing = 1;
+	atomic_store(&refusing, 1);
 }
 
 long filter_connections(void)
@@ -153,7 +153,7 @@ static sfsistat mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	const char *j;
 
 	conn_end(ctx); /* a second connect without close (MTA reusing the connection) */
-	if (refusing)
+	if (atomic_load(&refusing))
 		return SMFIS_TEMPFAIL; /* draining: the MTA tries again later */
 	rt = runtime_acquire();
 	if (rt == NULL)

@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,7 +273,7 @@ static void write_pidfile(const char *path)
  * thread exists, so all threads inherit the mask.  Any other caller's
  * set is waited for unchanged.
  */
-static volatile sig_atomic_t libmilter_tamed;
+static atomic_int libmilter_tamed; /* set by libmilter's signal thread, read by ours */
 
 int sigwait(const sigset_t *set, int *sig)
 {
@@ -283,7 +284,7 @@ int sigwait(const sigset_t *set, int *sig)
 	    sigismember(set, SIGINT) == 1) {
 		sigdelset(&want, SIGHUP);
 		sigdelset(&want, SIGTERM);
-		libmilter_tamed = 1;
+		atomic_store(&libmilter_tamed, 1);
 	}
 	do
 		r = sigwaitinfo(&want, NULL);
@@ -420,9 +421,9 @@ static void *signal_thread(void *arg)
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGUSR1);
-	for (i = 0; i < 500 && !libmilter_tamed; i++)
+	for (i = 0; i < 500 && !atomic_load(&libmilter_tamed); i++)
 		usleep(10000);
-	if (!libmilter_tamed)
+	if (!atomic_load(&libmilter_tamed))
 		dmlog(LOG_WARNING, "libmilter's signal thread was not seen; SIGHUP and SIGTERM "
 		      "may stop the filter at once");
 	for (;;) {
