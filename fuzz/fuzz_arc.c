@@ -160,7 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct arc_chain *chain = malloc(sizeof(*chain));
 	struct auth_results *auth = malloc(sizeof(*auth));
 	char (*doms)[ADDR_DOMAIN_MAX] = malloc(4 * ADDR_DOMAIN_MAX);
-	struct trust t = { OURS, TRUSTED, 0 };
+	struct trust t = { .authservid = OURS, .trusted = TRUSTED };
 	size_t n, nfields, i;
 	enum addr_status status;
 

@@ -210,6 +210,18 @@ static int parse_resinfo(struct lex *lx, struct ar_result *r)
 	return lx->st < 0 ? -1 : 0;
 }
 
+/* The digits of t as a number, read within the token (the body is not
+ * NUL-terminated); capped rather than overflowing. */
+static long token_number(const struct tok5322 *t)
+{
+	long n = 0;
+	size_t i;
+
+	for (i = 0; i < t->len && n < 1000000; i++)
+		n = n * 10 + (t->start[i] - '0');
+	return n;
+}
+
 int ar_parse(const char *body, size_t len, struct ar_header *ar)
 {
 	struct lex lx;
@@ -224,7 +236,7 @@ int ar_parse(const char *body, size_t len, struct ar_header *ar)
 		return -1;
 	if (lex_peek(&lx, &t) > 0 && t->kind == TOK5322_ATOM && all_digits(t)) {
 		lex_next(&lx, &t);
-		ar->version = strtol(t->start, NULL, 10);
+		ar->version = token_number(t);
 	}
 	while (lex_peek(&lx, &t) > 0) {
 		struct ar_result r;

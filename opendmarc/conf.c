@@ -103,7 +103,7 @@ const struct config_option config_options[] = {
 	    "syslog facility name"),
 	OPT("TestDNSData", CONFIG_STRING, NULL, test_dns_data,
 	    "file of \"name record\" lines answered instead of DNS (testing)"),
-	OPT("TrustedAuthservIDs", CONFIG_STRING, "HOSTNAME", trusted_authserv_ids,
+	OPT("TrustedAuthservIDs", CONFIG_STRING, NULL, trusted_authserv_ids,
 	    "authserv-ids whose SPF and DKIM results are trusted (comma-separated)"),
 	{ "UMask", CONFIG_OCTAL, NULL, offsetof(struct config, umask), 0, 0777, NULL,
 	  "file creation mask (octal)" },

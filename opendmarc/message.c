@@ -294,17 +294,22 @@ static void take_received_spf(const struct message *m, struct auth_spf *spf)
 	snprintf(spf->word, sizeof spf->word, "%s", rs.result);
 }
 
+/*
+ * A field carrying our own authserv-id cannot be told apart from one the
+ * sender forged: the MTA shows milters neither its own Received field nor
+ * which fields an earlier milter added, and the sender orders the rest.
+ * So such fields are removed and ignored (CVE-2022-48521), unless the
+ * operator named our id in TrustedAuthservIDs, asserting that an earlier
+ * filter (say opendkim with RemoveARFrom) strips forged ones first.
+ */
 void message_auth_results(const struct message *m, const struct trust *t,
 			  struct auth_results *out)
 {
-	size_t i, first_received = SIZE_MAX, arindex = 0;
+	size_t i, arindex = 0;
 	struct ar_header *ar = xcalloc(1, sizeof(*ar));
 
 	memset(out, 0, sizeof(*out));
 	out->arc_ares = ARES_RESULT_UNKNOWN;
-	for (i = 0; i < m->nhdrs && first_received == SIZE_MAX; i++)
-		if (strcasecmp(m->hdrs[i].name, "Received") == 0)
-			first_received = i;
 	for (i = 0; i < m->nhdrs; i++) {
 		const char *v = m->hdrs[i].value;
 
@@ -314,7 +319,7 @@ void message_auth_results(const struct message *m, const struct trust *t,
 		if (ar_parse(v, strlen(v), ar) != 0)
 			continue;
 		if (ar_id_in_list(ar->authservid, t->authservid)) {
-			if (i > first_received) {
+			if (!t->own_trusted) {
 				if (out->ndelete < MESSAGE_DELETE_MAX)
 					out->delete_index[out->ndelete++] = arindex;
 				continue;

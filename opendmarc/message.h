@@ -88,6 +88,7 @@ struct auth_results {
 struct trust {
 	const char *authservid; /* ours, effective */
 	const char *trusted;    /* TrustedAuthservIDs, HOSTNAME expanded */
+	int own_trusted;        /* TrustedAuthservIDs set explicitly and naming ours */
 	int spf_ignore;         /* SPFIgnoreResults */
 };
 
@@ -116,6 +117,8 @@ struct domain_outcome {
 	int roll;    /* 0..99 drawn by the caller for pct */
 	/* for the history record */
 	int adkim, aspf, align_dkim, align_spf;
+	int t_published; /* the record says t=y (any mode) */
+	int discovery;   /* DMARC_DISCOVERY_NONE, _PSL or _TREEWALK (by mode) */
 	char pdomain[ADDR_DOMAIN_MAX];
 	size_t nrua;
 	char rua[MESSAGE_RUA_MAX][256];

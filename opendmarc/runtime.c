@@ -129,7 +129,7 @@ int runtime_build(struct config *cfg, struct runtime **out, char *err, size_t er
 		snprintf(rt->hostname, sizeof rt->hostname, "localhost");
 	if (cfg->authservid != NULL)
 		rt->authservid = expand_hostname(cfg->authservid, rt->hostname);
-	rt->trusted = expand_hostname(cfg->trusted_authserv_ids != NULL ? cfg->trusted_authserv_ids : "",
+	rt->trusted = expand_hostname(cfg->trusted_authserv_ids != NULL ? cfg->trusted_authserv_ids : "HOSTNAME",
 				      rt->hostname);
 	if (build_lists(rt, err, errlen) != 0)
 		goto fail;

@@ -141,6 +141,8 @@ static void gather(struct eom *e)
 
 	t.authservid = session_authservid(s);
 	t.trusted = s->rt->trusted;
+	t.own_trusted = e->c->trusted_authserv_ids != NULL &&
+			ar_id_in_list(t.authservid, t.trusted);
 	t.spf_ignore = e->c->spf_ignore_results;
 	message_auth_results(s->msg, &t, &e->auth);
 	if (!e->auth.spf.have && e->c->spf_self_validate && s->ip[0] != '\0') {
@@ -312,6 +314,27 @@ static void enforce(const struct eom *e, const struct out_ops *ops, void *h)
 		dmlog(LOG_ERR, "%s: smfi_addrcpt() failed", e->jobid);
 }
 
+static int history_discovery(int method)
+{
+	switch (method) {
+	case DMARC_DISCOVERY_PSL:
+		return HISTORY_DISCOVERY_PSL;
+	case DMARC_DISCOVERY_TREEWALK:
+		return HISTORY_DISCOVERY_TREEWALK;
+	default:
+		return HISTORY_DISCOVERY_NONE;
+	}
+}
+
+/* The keys written after OpenDMARC's (reports/history.h); never a bad value. */
+static void history_extensions(struct history_record *rec, const struct domain_outcome *o)
+{
+	rec->fo = o->fo >= 0 && o->fo <= 15 ? o->fo : HISTORY_UNKNOWN;
+	rec->np = o->np >= 0 && o->np <= 127 ? o->np : HISTORY_UNKNOWN;
+	rec->testing = o->t_published;
+	rec->discovery = history_discovery(o->discovery);
+}
+
 static void history_one(const struct eom *e, const struct domain_outcome *o, time_t now)
 {
 	struct history_record *rec = xcalloc(1, sizeof(*rec));
@@ -349,6 +372,7 @@ static void history_one(const struct eom *e, const struct domain_outcome *o, tim
 	arc_policy_value(&e->arc, arc_policy_code(e->auth.arc_ares, e->arc_sealer != NULL),
 			 rec->arc_policy, sizeof rec->arc_policy);
 	rec->action = e->v.history_action;
+	history_extensions(rec, o);
 	if (histfile_append_at(e->c->history_file, s->rt->history_fd, rec) != 0)
 		dmlog(LOG_ERR, "%s: %s: history write failed: %s", e->jobid,
 		      e->c->history_file, strerror(errno));

@@ -65,23 +65,35 @@ static void test_auth(void)
 		"Authentication-Results", "mx.example/99; arc=pass",
 		"Received-SPF", "fail identity=mailfrom; envelope-from=u@env.example",
 		NULL };
-	struct trust t = { "mx.example", "relay.example, other.example", 0 };
+	struct trust t = { "mx.example", "relay.example, other.example", 0, 0 };
 	struct auth_results a;
 	struct message *m = msg("u@env.example", f);
 
+	/* our own id, wherever it stands, is forged: removed and ignored */
 	message_auth_results(m, &t, &a);
-	CHECK_INT(a.spf.have, 1, "spf from our field above Received");
-	CHECK_INT(a.spf.outcome, DMARC_POLICY_SPF_OUTCOME_PASS, "spf pass");
-	CHECK_STR(a.spf.domain, "env.example", "spf domain");
+	CHECK_INT(a.spf.have, 1, "spf from Received-SPF, not from our-id field");
+	CHECK_INT(a.spf.outcome, DMARC_POLICY_SPF_OUTCOME_FAIL, "Received-SPF fail");
 	CHECK_INT(a.ndkim, 1, "only the trusted relay's dkim");
 	CHECK_STR(a.dkim[0].domain, "sig.example", "dkim domain");
 	CHECK_STR(a.dkim[0].selector, "s1", "selector");
 	CHECK_INT(a.dkim[0].ares, ARES_RESULT_PASS, "dkim ares");
-	CHECK_INT(a.ndelete, 2, "two forged fields");
+	CHECK_INT(a.ndelete, 3, "three forged fields, above Received or not");
 	CHECK_INT(a.delete_index[0], 5, "last first");
 	CHECK_INT(a.delete_index[1], 3, "then the earlier one");
+	CHECK_INT(a.delete_index[2], 1, "then the topmost");
 	CHECK_INT(a.arc_ares, ARES_RESULT_UNKNOWN, "forged arc ignored");
 	message_free(&m);
+
+	/* TrustedAuthservIDs naming our id explicitly: the operator vouches */
+	t.own_trusted = 1;
+	m = msg("u@env.example", f);
+	message_auth_results(m, &t, &a);
+	CHECK_INT(a.ndelete, 0, "own id trusted: nothing deleted");
+	CHECK_INT(a.spf.outcome, DMARC_POLICY_SPF_OUTCOME_PASS, "own-id spf pass taken");
+	CHECK_INT(a.ndkim, 2, "own-id and relay dkim");
+	CHECK_INT(a.arc_ares, ARES_RESULT_PASS, "own-id arc taken");
+	message_free(&m);
+	t.own_trusted = 0;
 
 	t.spf_ignore = 1;
 	m = msg("u@env.example", f);
@@ -103,7 +115,7 @@ static void test_received_spf(void)
 		{ "<>", "pass identity=mailfrom; envelope-from=", 0 },
 		{ NULL, NULL, 0 },
 	};
-	struct trust t = { "mx.example", "", 0 };
+	struct trust t = { "mx.example", "", 0, 0 };
 	size_t i;
 
 	for (i = 0; cases[i].mailfrom != NULL; i++) {
