@@ -276,8 +276,14 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 {
 	const unsigned long want_actions =
 		SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE | SMFIF_ADDRCPT;
+	/*
+	 * DATA is not skipped on purpose: Postfix sends its macros with
+	 * nothing to answer and then waits ~40 ms on a delayed ACK (Nagle)
+	 * before the first header; our reply to DATA carries that ACK.
+	 * Measured with bench/milter.sh: 85 -> 418 messages/s over inet:.
+	 */
 	unsigned long skip_steps =
-		SMFIP_NORCPT | SMFIP_NOBODY | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NOEOH;
+		SMFIP_NORCPT | SMFIP_NOBODY | SMFIP_NOUNKNOWN | SMFIP_NOEOH;
 	struct runtime *rt = runtime_acquire();
 
 	if (session_wants_body(rt)) /* DKIMSelfValidate */
