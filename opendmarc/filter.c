@@ -211,10 +211,9 @@ static sfsistat mlfi_header(SMFICTX *ctx, char *name, char *value)
 {
 	struct session *s = get_session(ctx);
 
-	if (s == NULL || s->msg == NULL)
-		return SMFIS_CONTINUE;
-	session_header(s, name, value != NULL ? value : "");
-	return SMFIS_CONTINUE;
+	if (s != NULL && s->msg != NULL)
+		session_header(s, name, value != NULL ? value : "");
+	return SMFIS_NOREPLY; /* SMFIP_NR_HDR, see mlfi_negotiate */
 }
 
 static sfsistat mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
@@ -290,7 +289,12 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		skip_steps &= ~(unsigned long)SMFIP_NOBODY;
 	runtime_release(rt);
 	*pf0 = f0 & want_actions;
-	*pf1 = f1 & skip_steps;
+	/*
+	 * No reply per header: one round trip less per header field.  Asked
+	 * for even when the MTA lacks it: libmilter then answers CONTINUE for
+	 * us ("fake_pflags"), so mlfi_header may always say NOREPLY.
+	 */
+	*pf1 = (f1 & skip_steps) | SMFIP_NR_HDR;
 	*pf2 = 0;
 	*pf3 = 0;
 	return SMFIS_CONTINUE;
