@@ -11,7 +11,10 @@
  *	refuse the underscore of names such as "_dmarc.example.com".  Other
  *	names go through idn2_to_ascii_8z() (IDNA2008 with the UTS #46
  *	non-transitional mapping, NFC applied first) and the result is then
- *	checked like an ASCII name.
+ *	checked like an ASCII name.  libidn2 is loaded with dlopen() at the
+ *	first such name, so programs that never see one do not map it and its
+ *	libunistring (about 220 kB of resident memory); without it installed,
+ *	U-label names are refused like any other bad name.
  *	Accepted bytes in a label: letters, digits, '-' and '_'; labels of
  *	1..63 bytes; 253 bytes at most in all.  Hyphens are not policed at
  *	label edges: mail does arrive from such names and DNS serves them.
@@ -27,7 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <idn2.h>
+#include <dlfcn.h>
+#include <idn2.h> /* constants only: the library is loaded on demand */
+#include <pthread.h>
 
 #include "domain.h"
 
@@ -80,6 +85,19 @@ static int copy_checked(const char *in, size_t len, char *out, size_t outlen)
 	return 0;
 }
 
+typedef int (*to_ascii_fn)(const char *, char **, int);
+
+static pthread_once_t idn_once = PTHREAD_ONCE_INIT;
+static to_ascii_fn idn_to_ascii;
+
+static void idn_load(void)
+{
+	void *lib = dlopen("libidn2.so.0", RTLD_NOW | RTLD_LOCAL);
+
+	if (lib != NULL)
+		*(void **)&idn_to_ascii = dlsym(lib, "idn2_to_ascii_8z");
+}
+
 /* U-labels present: let libidn2 map and encode, then check the result. */
 static int copy_idna(const char *in, size_t len, char *out, size_t outlen)
 {
@@ -91,10 +109,12 @@ static int copy_idna(const char *in, size_t len, char *out, size_t outlen)
 		return -1;
 	memcpy(buf, in, len);
 	buf[len] = '\0';
-	if (idn2_to_ascii_8z(buf, &ace, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL) != IDN2_OK)
+	pthread_once(&idn_once, idn_load);
+	if (idn_to_ascii == NULL ||
+	    idn_to_ascii(buf, &ace, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL) != IDN2_OK)
 		return -1;
 	rc = copy_checked(ace, strlen(ace), out, outlen);
-	idn2_free(ace);
+	free(ace); /* idn2_free() is free() */
 	return rc;
 }
 

@@ -23,10 +23,37 @@ static void store_results(DMARC_POLICY_T *p, const struct auth_results *auth)
 						  auth->dkim[i].outcome, NULL);
 }
 
+/*
+ * How the record was found, in RFC 9990's terms: a record at the From
+ * domain's own name was found by the method of the mode in force.
+ */
+static int discovery_method(DMARC_POLICY_T *p, enum dmarc_mode mode)
+{
+	int method = DMARC_DISCOVERY_NONE;
+
+	if (opendmarc_policy_fetch_discovery(p, &method, NULL, 0) != DMARC_PARSE_OKAY ||
+	    method == DMARC_DISCOVERY_NONE)
+		return DMARC_DISCOVERY_NONE;
+	if (method == DMARC_DISCOVERY_PSL || method == DMARC_DISCOVERY_TREEWALK)
+		return method;
+	return mode == MODE_RFC9989 ? DMARC_DISCOVERY_TREEWALK : DMARC_DISCOVERY_PSL;
+}
+
+/* What the history record says about the record beyond OpenDMARC's keys. */
+static void fetch_extensions(DMARC_POLICY_T *p, enum dmarc_mode mode, struct domain_outcome *o)
+{
+	int t = 0;
+
+	if (opendmarc_policy_fetch_fo(p, &o->fo) != DMARC_PARSE_OKAY)
+		o->fo = DMARC_RECORD_FO_0;
+	if (opendmarc_policy_fetch_t(p, &t) == DMARC_PARSE_OKAY)
+		o->t_published = t == 1 || t == 'y';
+	o->discovery = discovery_method(p, mode);
+}
+
 static void fetch_record(DMARC_POLICY_T *p, enum dmarc_mode mode, struct domain_outcome *o)
 {
 	u_char **rua;
-	int t = 0;
 	size_t i;
 
 	(void)opendmarc_policy_fetch_p(p, &o->p);
@@ -39,12 +66,10 @@ static void fetch_record(DMARC_POLICY_T *p, enum dmarc_mode mode, struct domain_
 	    opendmarc_policy_fetch_pct(p, &o->pct) != DMARC_PARSE_OKAY || o->pct < 0 ||
 	    o->pct > 100)
 		o->pct = 100;
-	if (opendmarc_policy_fetch_t(p, &t) == DMARC_PARSE_OKAY)
-		o->testing = t == 1 || t == 'y';
+	fetch_extensions(p, mode, o);
+	o->testing = mode == MODE_RFC9989 && o->t_published;
 	if (mode == MODE_RFC9989)
 		o->pct = 100;
-	else
-		o->testing = 0;
 	o->used = opendmarc_get_policy_token_used(p);
 	(void)opendmarc_policy_fetch_utilized_domain(p, (u_char *)o->pdomain, sizeof o->pdomain);
 	rua = opendmarc_policy_fetch_rua(p, NULL, 0, 1);
@@ -71,8 +96,6 @@ static void fetch_ruf(DMARC_POLICY_T *p, struct domain_outcome *o)
 static void failure_report_data(DMARC_POLICY_T *p, const struct auth_results *auth,
 				struct domain_outcome *o)
 {
-	if (opendmarc_policy_fetch_fo(p, &o->fo) != DMARC_PARSE_OKAY)
-		o->fo = DMARC_RECORD_FO_0;
 	o->report_wanted = failrep_wanted(o->fo, outcome_result(o), o->align_dkim, o->align_spf, auth);
 	if (o->report_wanted)
 		fetch_ruf(p, o);

@@ -8,8 +8,12 @@
  *	DKIM results, asks for the DMARC record (DNS, or TestDNSData) and
  *	copies everything evaluate() and the history record need into
  *	*outcome.  pct is applied only in RFC 7489 mode and t=y only in RFC
- *	9989 mode; the pct roll is drawn here.  With want_ruf
- *	(FailureReports), it also takes fo=, whether fo= wants a failure
+ *	9989 mode; the pct roll is drawn here.  For the history record's
+ *	extension keys it takes fo=, np=, t= as published (whatever the
+ *	mode) and the discovery method: treewalk or psl as the library
+ *	found the record, and for a record at the From domain's own name
+ *	the method of the mode in force.  With want_ruf
+ *	(FailureReports), it also takes whether fo= wants a failure
  *	report (failrep_wanted()), and then the ruf= URIs that pass the
  *	external destination check of RFC 7489 7.1
  *	(opendmarc_policy_query_dmarc_xdomain()); the others are counted.

@@ -7,8 +7,9 @@
  *	history_record, its bounds and whether a record must carry it;
  *	history_format() walks the table, history_parse() looks keys up in
  *	it.  Types: HF_STR (a token: no spaces or controls), HF_TEXT (free
- *	text with spaces), HF_INT and HF_TIME (bounded decimal), HF_DKIM and
- *	HF_RUA (repeated lines filling an array).  A scalar key given twice
+ *	text with spaces), HF_INT and HF_TIME (bounded decimal), HF_WORD (a
+ *	word from the field's table, stored as its code), HF_DKIM and HF_RUA
+ *	(repeated lines filling an array).  A scalar key given twice
  *	keeps the last value, as OpenDMARC's importer does (its daemon may
  *	write "spf" once per trusted Authentication-Results field).
  */
@@ -18,10 +19,15 @@
 
 #include "history.h"
 
-enum hf_type { HF_STR, HF_TEXT, HF_INT, HF_TIME, HF_DKIM, HF_RUA };
+enum hf_type { HF_STR, HF_TEXT, HF_INT, HF_TIME, HF_WORD, HF_DKIM, HF_RUA };
 
 #define HF_REQUIRED 0x1u /* a record without it is malformed */
-#define HF_OMIT_ABSENT 0x2u /* not written when at its "absent" value */
+#define HF_OMIT_ABSENT 0x2u /* not written when HISTORY_UNKNOWN (or "") */
+
+struct hist_word {
+	const char *word;
+	int code;
+};
 
 struct hist_field {
 	const char *key;
@@ -31,26 +37,35 @@ struct hist_field {
 	long long min, max; /* numbers: accepted range */
 	unsigned flags;
 	const char *missing; /* reason given when a required key is absent */
+	const struct hist_word *words; /* HF_WORD: the words, NULL-terminated */
 };
 
 #define HR(m) offsetof(struct history_record, m)
-#define STR(k, m, n, fl) { #k, HF_STR, HR(m), (n), 0, 0, (fl), "missing key: " #k }
-#define INT(k, m, lo, hi, fl) { #k, HF_INT, HR(m), 0, (lo), (hi), (fl), "missing key: " #k }
+#define STR(k, m, n, fl) { #k, HF_STR, HR(m), (n), 0, 0, (fl), "missing key: " #k, NULL }
+#define INT(k, m, lo, hi, fl) { #k, HF_INT, HR(m), 0, (lo), (hi), (fl), "missing key: " #k, NULL }
+#define EXT(k, m, lo, hi) INT(k, m, lo, hi, HF_OMIT_ABSENT)
 #define REQ HF_REQUIRED
+
+static const struct hist_word discovery_words[] = {
+	{ "none", HISTORY_DISCOVERY_NONE },
+	{ "psl", HISTORY_DISCOVERY_PSL },
+	{ "treewalk", HISTORY_DISCOVERY_TREEWALK },
+	{ NULL, 0 },
+};
 
 /* Lengths and ranges are those of the db/schema.mysql columns. */
 static const struct hist_field hist_fields[] = {
 	STR(job, job, 128, REQ),
 	STR(reporter, reporter, 255, REQ),
-	{ "received", HF_TIME, HR(received), 0, 1, INT32_MAX, REQ, "missing key: received" },
+	{ "received", HF_TIME, HR(received), 0, 1, INT32_MAX, REQ, "missing key: received", NULL },
 	STR(ipaddr, ipaddr, 63, REQ),
 	STR(from, from, 255, REQ),
 	STR(mfrom, mfrom, 255, REQ),
-	{ "dkim", HF_DKIM, HR(dkim), 255, 0, 255, 0, NULL },
+	{ "dkim", HF_DKIM, HR(dkim), 255, 0, 255, 0, NULL, NULL },
 	INT(spf, spf, -128, 127, 0),
 	STR(pdomain, pdomain, 255, REQ),
 	INT(policy, policy, 0, 255, REQ),
-	{ "rua", HF_RUA, HR(rua), HISTORY_URI_MAX - 1, 0, 0, 0, NULL },
+	{ "rua", HF_RUA, HR(rua), HISTORY_URI_MAX - 1, 0, 0, 0, NULL, NULL },
 	INT(pct, pct, -128, 127, REQ),
 	INT(adkim, adkim, -128, 127, REQ),
 	INT(aspf, aspf, -128, 127, REQ),
@@ -59,8 +74,14 @@ static const struct hist_field hist_fields[] = {
 	INT(align_dkim, align_dkim, 0, 255, REQ),
 	INT(align_spf, align_spf, 0, 255, REQ),
 	INT(arc, arc, -1, 255, HF_OMIT_ABSENT),
-	{ "arc_policy", HF_TEXT, HR(arc_policy), HISTORY_ARC_MAX - 1, 0, 0, HF_OMIT_ABSENT, NULL },
+	{ "arc_policy", HF_TEXT, HR(arc_policy), HISTORY_ARC_MAX - 1, 0, 0, HF_OMIT_ABSENT, NULL,
+	  NULL },
 	INT(action, action, 0, 255, REQ),
+	/* extensions: after all of OpenDMARC's keys */
+	EXT(fo, fo, 0, 15),
+	EXT(np, np, 0, 127),
+	EXT(testing, testing, 0, 1),
+	{ "discovery", HF_WORD, HR(discovery), 0, 0, 0, HF_OMIT_ABSENT, NULL, discovery_words },
 };
 
 #define HIST_NFIELDS (sizeof hist_fields / sizeof hist_fields[0])
@@ -90,6 +111,7 @@ void history_init(struct history_record *rec)
 	memset(rec, 0, sizeof *rec);
 	rec->spf = HISTORY_ARES_UNDEFINED;
 	rec->arc = HISTORY_ARES_UNDEFINED;
+	rec->fo = rec->np = rec->testing = rec->discovery = HISTORY_UNKNOWN;
 }
 
 /* ---- writer ---------------------------------------------------------- */
@@ -195,11 +217,22 @@ static int hw_absent(const struct history_record *rec, const struct hist_field *
 		return 0;
 	if (f->type == HF_TEXT || f->type == HF_STR)
 		return hf_cstr(rec, f)[0] == '\0';
-	return hf_cint(rec, f) == HISTORY_ARES_UNDEFINED;
+	return hf_cint(rec, f) == HISTORY_UNKNOWN; /* == HISTORY_ARES_UNDEFINED */
+}
+
+static const char *hf_word(const struct hist_field *f, int code)
+{
+	const struct hist_word *w;
+
+	for (w = f->words; w->word != NULL; w++)
+		if (w->code == code)
+			return w->word;
+	return NULL;
 }
 
 static void hw_field(struct hw *w, const struct history_record *rec, const struct hist_field *f)
 {
+	const char *word;
 	long long v;
 
 	if (hw_absent(rec, f))
@@ -215,6 +248,15 @@ static void hw_field(struct hw *w, const struct history_record *rec, const struc
 	case HF_TEXT:
 		hw_line_start(w, f->key);
 		hw_value(w, hf_cstr(rec, f), f->maxlen, f->type == HF_TEXT);
+		break;
+	case HF_WORD:
+		word = hf_word(f, hf_cint(rec, f));
+		if (word == NULL) {
+			w->bad = 1;
+			return;
+		}
+		hw_line_start(w, f->key);
+		hw_raw(w, word);
 		break;
 	case HF_INT:
 	case HF_TIME:
@@ -416,6 +458,17 @@ static const char *hp_rua(struct history_record *rec, const struct hist_field *f
 	return NULL;
 }
 
+/* A word of the field's table; any other value (a newer writer's) is unknown. */
+static void hp_word(struct history_record *rec, const struct hist_field *f, struct span v)
+{
+	const struct hist_word *w;
+
+	*hf_int(rec, f) = HISTORY_UNKNOWN;
+	for (w = f->words; w->word != NULL; w++)
+		if (sp_eq(v, w->word))
+			*hf_int(rec, f) = w->code;
+}
+
 static const char *hp_value(struct history_record *rec, const struct hist_field *f, struct span v)
 {
 	long long n;
@@ -429,6 +482,9 @@ static const char *hp_value(struct history_record *rec, const struct hist_field 
 	case HF_TEXT:
 		if (hp_copy(v, hf_str(rec, f), f->maxlen, f->type == HF_TEXT) != 0)
 			return "malformed or over-long value";
+		return NULL;
+	case HF_WORD:
+		hp_word(rec, f, v);
 		return NULL;
 	case HF_INT:
 	case HF_TIME:

@@ -12,9 +12,23 @@
  *	job reporter received ipaddr from mfrom dkim* spf pdomain policy
  *	rua+ pct adkim aspf p sp align_dkim align_spf arc arc_policy action
  *	("dkim <domain> <selector> <result>" once per signature, "rua -"
- *	when there is none), extension keys (none yet) going before
- *	"action".  There is no blank line or other terminator: a record
- *	ends where the next "job" line starts, or at the end of the text.
+ *	when there is none), then our extension keys, after all of
+ *	OpenDMARC's:
+ *	  fo <n>	the record's fo= as a bitmap of DMARC_RECORD_FO_*
+ *			(1 "0", 2 "1", 4 "d", 8 "s"), 0..15
+ *	  np <n>	np= coded like p and sp (110 n, 113 q, 114 r;
+ *			0 when the record has no np=)
+ *	  testing <n>	t=: 1 for t=y, 0 otherwise
+ *	  discovery <w>	how the record was found: psl (RFC 7489) or
+ *			treewalk (RFC 9989) - the RFC 9990 discovery_method
+ *			words - or none (no record)
+ *	An extension field at HISTORY_UNKNOWN is not written; a record
+ *	without the key (older writers, OpenDMARC) reads as HISTORY_UNKNOWN,
+ *	and so does an unrecognised discovery word.  OpenDMARC's own
+ *	importer stores such records unchanged, warning "unknown key" on
+ *	stderr once per extension line.  There is no blank line or other
+ *	terminator: a record ends where the next "job" line starts, or at
+ *	the end of the text.
  *	The reader accepts the keys in any order (Exim writes "action"
  *	before "arc"), the pre-1.4 form "dkim <domain> <result>", blank
  *	lines and "#" comment lines between or inside records, and skips
@@ -40,7 +54,8 @@
  *	it skipped) spans, and returns HISTORY_OK, HISTORY_END (nothing but
  *	blank and comment lines left; *used covers them), HISTORY_TORN (the
  *	text ended inside the record: before "action" or in the middle of a
- *	line), or HISTORY_BAD with *why set to a static reason (malformed
+ *	line before it; a record is complete once "action" is there, and an
+ *	unfinished line after it is left for the next call), or HISTORY_BAD with *why set to a static reason (malformed
  *	line or value, missing or repeated key, text not starting with
  *	"job", or a record cut short by the next "job" line).
  */
@@ -62,6 +77,14 @@
 #define HISTORY_ARES_PERMERROR 5
 #define HISTORY_ARES_NONE 6
 #define HISTORY_ARES_FAIL 7
+
+/* An extension field the record does not carry. */
+#define HISTORY_UNKNOWN (-1)
+
+/* "discovery" words; the values are libopendmarc's DMARC_DISCOVERY_*. */
+#define HISTORY_DISCOVERY_NONE 0
+#define HISTORY_DISCOVERY_PSL 2
+#define HISTORY_DISCOVERY_TREEWALK 3
 
 struct history_dkim {
 	char domain[HISTORY_NAME_MAX];
@@ -88,6 +111,11 @@ struct history_record {
 	int arc; /* ARES_RESULT_*; -1: no "arc" line (pre-1.4 writers) */
 	char arc_policy[HISTORY_ARC_MAX]; /* "<n> json:[...]"; "" if absent */
 	int action;
+	/* extensions, written after "action"; HISTORY_UNKNOWN when absent */
+	int fo;	       /* DMARC_RECORD_FO_* bits, 0..15 */
+	int np;	       /* 'n', 'q', 'r', or 0 when the record has no np= */
+	int testing;   /* 1 t=y, 0 t=n */
+	int discovery; /* HISTORY_DISCOVERY_* */
 };
 
 enum history_status { HISTORY_OK, HISTORY_END, HISTORY_TORN, HISTORY_BAD };

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "report_query.h"
+#include "store.h"
 #include "xalloc.h"
 
 enum {
@@ -80,10 +81,12 @@ int rq_open(struct sqldb *db, struct rq **qp)
 	q->db = db;
 	*qp = q;
 	snprintf(due, sizeof due, "r.lastsent < %s", ts(db));
-	if (prep_scan(q, &q->due, due) != 0 ||
+	if (store_upgrade(db) != 0 || prep_scan(q, &q->due, due) != 0 ||
 	    prep_scan(q, &q->forced, "(pd.name = ? OR fd.name = ?)") != 0 ||
-	    sqldb_prepare(db, "SELECT repuri, adkim, aspf, policy, spolicy, pct FROM requests"
-			      " WHERE domain = ?", &q->policy) != 0 ||
+	    sqldb_prepare(db, "SELECT repuri, adkim, aspf, policy, spolicy, pct,"
+			      " COALESCE(fo, -1), COALESCE(npolicy, -1), COALESCE(testing, -1),"
+			      " COALESCE(discovery, -1) FROM requests WHERE domain = ?",
+			  &q->policy) != 0 ||
 	    prep_mark(q) != 0) {
 		rq_close(qp);
 		return -1;
@@ -170,6 +173,36 @@ int rq_scan_next(struct rq *q, struct rq_msg *out)
 	return rc == SQLDB_DONE ? 1 : -1;
 }
 
+/* fo= from its DMARC_RECORD_FO_* bits ("0:1:d:s" order); "" when unknown. */
+static void fo_text(long long bits, char *out, size_t size)
+{
+	static const char *const opt[] = { "0", "1", "d", "s" };
+	size_t i, len = 0;
+
+	out[0] = '\0';
+	if (bits < 0 || bits > 15)
+		return;
+	for (i = 0; i < 4; i++)
+		if (bits & (1LL << i))
+			len += (size_t)snprintf(out + len, size - len, "%s%s", len > 0 ? ":" : "",
+						opt[i]);
+	if (len == 0)
+		snprintf(out, size, "0"); /* no fo= bits: the default */
+}
+
+/* Our columns (NULL read as -1) into the report's terms, 0 or "" when unknown. */
+static void policy_extensions(struct sqldb_stmt *st, struct report_policy *pol)
+{
+	long long np = sqldb_column_int(st, 7), t = sqldb_column_int(st, 8);
+	long long disc = sqldb_column_int(st, 9);
+
+	fo_text(sqldb_column_int(st, 6), pol->fo, sizeof pol->fo);
+	pol->np = np > 0 ? (int)np : 0;
+	pol->testing = t == 1 ? 'y' : t == 0 ? 'n' : 0;
+	pol->discovery =
+		disc == HISTORY_DISCOVERY_PSL || disc == HISTORY_DISCOVERY_TREEWALK ? (int)disc : 0;
+}
+
 static int policy_row(struct rq *q, long long domain, struct report_policy *pol, char *repuri,
 		      size_t size)
 {
@@ -186,6 +219,7 @@ static int policy_row(struct rq *q, long long domain, struct report_policy *pol,
 		pol->p = (int)sqldb_column_int(st, 3);
 		pol->sp = (int)sqldb_column_int(st, 4);
 		pol->pct = (int)sqldb_column_int(st, 5);
+		policy_extensions(st, pol);
 	}
 	sqldb_reset(st);
 	return rc == SQLDB_ROW ? 1 : rc == SQLDB_DONE ? 0 : -1;

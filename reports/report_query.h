@@ -21,7 +21,9 @@
  *	rq_policy() reads the published policy and the rua list kept in
  *	requests for the policy domain, or, when the policy domain has no
  *	row of its own (mail came only from its subdomains), for the given
- *	From: domain.
+ *	From: domain: OpenDMARC's columns, and ours (fo as "0:1:d:s" text,
+ *	np, testing, discovery) left unknown where NULL.  rq_open() first
+ *	brings an older database up to date (store_upgrade()).
  *
  *	rq_mark_sent() sets lastsent to period.end (never backwards) on
  *	the request rows of the policy domain and of every From: domain

@@ -146,8 +146,9 @@ static void policy_published(struct xmlw *w, const struct report_doc *d)
 	} else {
 		xmlw_leaff(w, "pct", "%d", p->pct >= 0 ? p->pct : 100); /* required */
 	}
-	xmlw_leaf(w, "fo", p->fo[0] != '\0' ? p->fo : "0");
-	if (v9990)
+	if (p->fo[0] != '\0')
+		xmlw_leaf(w, "fo", p->fo);
+	if (v9990 && p->testing != 0)
 		xmlw_leaf(w, "testing", p->testing == 'y' ? "y" : "n");
 	xmlw_close(w);
 }

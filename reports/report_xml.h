@@ -23,10 +23,11 @@
  *	Codes are those of the database (OpenDMARC's): ARES_RESULT_* for
  *	DKIM/SPF/ARC, DMARC_RESULT_* for the disposition, DMARC_POLICY_*
  *	for the evaluation, ASCII letters for p/sp/np/adkim/aspf/testing.
- *	Policy fields that are unknown (0, or "" for fo) are left out,
- *	except p (always), sp (defaults to p), fo (RFC default "0"),
- *	RFC 7489's pct (required; default 100) and RFC 9990's testing
- *	(default "n").  All text is escaped.
+ *	Policy fields that are unknown (0, or "" for fo) are left out -
+ *	the schemas make them optional, a reader then assumes the RFC
+ *	default - except p (always), sp (defaults to p) and RFC 7489's pct
+ *	(required; default 100).  np is written only when the record had
+ *	np=.  All text is escaped.
  * DIAGNOSTICS
  *	report_xml() returns 0, or -1 for a document without rows (both
  *	schemas require at least one record).  report_format_parse()
@@ -46,9 +47,9 @@ struct report_policy {
 	int adkim, aspf;    /* 'r', 's', 0 unknown */
 	int p, sp, np;	    /* 'n', 'q', 'r', 0 unknown */
 	int pct;	    /* RFC 7489 only; -1 unknown */
-	char fo[16];	    /* "" unknown */
+	char fo[16];	    /* "0:1:d:s" style; "" unknown */
 	int testing;	    /* 'y', 'n', 0 unknown */
-	int discovery;	    /* DMARC_DISCOVERY_*, 0 unknown */
+	int discovery;	    /* DMARC_DISCOVERY_PSL or _TREEWALK, 0 unknown */
 };
 
 struct report_doc {

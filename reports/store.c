@@ -70,10 +70,70 @@ static int prep_message(struct store *s)
 	return prep(s->db, &s->msg, ignore_verb(s->db), tail);
 }
 
+/* The columns this version added to requests, and their SQLite types. */
+static const char *const ext_columns[][2] = {
+	{ "fo", "TINYINT" },
+	{ "npolicy", "TINYINT" },
+	{ "testing", "TINYINT" },
+	{ "discovery", "TINYINT" },
+};
+
+#define N_EXT_COLUMNS (sizeof ext_columns / sizeof ext_columns[0])
+
+static int has_column(struct sqldb *db, const char *column)
+{
+	struct sqldb_stmt *st = NULL;
+	char sql[128];
+	int rc;
+
+	snprintf(sql, sizeof sql, "SELECT %s FROM requests WHERE 1 = 0", column);
+	rc = sqldb_prepare(db, sql, &st);
+	sqldb_finalize(&st);
+	return rc == 0;
+}
+
+/* Add what is missing; a concurrent upgrade may win the race: check after. */
+static void add_columns(struct sqldb *db)
+{
+	char sql[128];
+	size_t i;
+
+	for (i = 0; i < N_EXT_COLUMNS; i++) {
+		if (has_column(db, ext_columns[i][0]))
+			continue;
+		snprintf(sql, sizeof sql, "ALTER TABLE requests ADD COLUMN %s %s", ext_columns[i][0],
+			 ext_columns[i][1]);
+		(void)sqldb_exec(db, sql);
+	}
+}
+
+int store_upgrade(struct sqldb *db)
+{
+	size_t i;
+
+	if (sqldb_kind(db) == SQLDB_SQLITE)
+		add_columns(db);
+	for (i = 0; i < N_EXT_COLUMNS; i++) {
+		if (has_column(db, ext_columns[i][0]))
+			continue;
+		if (sqldb_kind(db) == SQLDB_SQLITE)
+			snprintf(db->error, sizeof db->error,
+				 "table requests has no column %s and it could not be added"
+				 " (is the database read-only?)", ext_columns[i][0]);
+		else
+			snprintf(db->error, sizeof db->error,
+				 "table requests has no column %s: apply upgrade-from-opendmarc.mysql"
+				 " (db/ in the source, or the package's data directory)",
+				 ext_columns[i][0]);
+		return -1;
+	}
+	return 0;
+}
+
 int store_open(struct sqldb *db, struct store **sp)
 {
 	struct store *s = xcalloc(1, sizeof *s);
-	int k, rc = 0;
+	int k, rc = store_upgrade(db);
 
 	s->db = db;
 	s->ids = idcache_new();
@@ -89,7 +149,11 @@ int store_open(struct sqldb *db, struct store **sp)
 	    prep(db, &s->seal, ignore_verb(db),
 		 "arcseals (message, domain, selector, instance) VALUES (?, ?, ?, ?)") != 0 ||
 	    sqldb_prepare(db, "UPDATE requests SET repuri = ?, adkim = ?, aspf = ?, policy = ?,"
-			      " spolicy = ?, pct = ? WHERE id = ? AND locked <> 1", &s->req) != 0) {
+			      " spolicy = ?, pct = ?, fo = COALESCE(NULLIF(?, -1), fo),"
+			      " npolicy = COALESCE(NULLIF(?, -1), npolicy),"
+			      " testing = COALESCE(NULLIF(?, -1), testing),"
+			      " discovery = COALESCE(NULLIF(?, -1), discovery)"
+			      " WHERE id = ? AND locked <> 1", &s->req) != 0) {
 		store_close(sp);
 		return -1;
 	}
@@ -344,18 +408,20 @@ static long long state_hash(const char *p)
 static int update_request(struct store *s, const struct history_record *r, long long request)
 {
 	char repuri[256], state[400], key[32];
-	long long v[] = { r->adkim, r->aspf, r->p, r->sp, r->pct, request };
+	long long v[] = { r->adkim, r->aspf, r->p, r->sp, r->pct, r->fo, r->np, r->testing,
+			  r->discovery, request };
 	long long hash, known;
 	int rc = -1;
 
 	join_rua(r, repuri, sizeof repuri);
-	snprintf(state, sizeof state, "%d/%d/%d/%d/%d/%s", r->adkim, r->aspf, r->p, r->sp, r->pct,
-		 repuri);
+	snprintf(state, sizeof state, "%d/%d/%d/%d/%d/%d/%d/%d/%d/%s", r->adkim, r->aspf, r->p,
+		 r->sp, r->pct, r->fo, r->np, r->testing, r->discovery, repuri);
 	snprintf(key, sizeof key, "%lld", request);
 	hash = state_hash(state);
 	if (idcache_get(s->ids, K_REQSTATE, key, &known) && known == hash)
 		return 0; /* this run already wrote these values: skip the round trip */
-	if (sqldb_bind_text(s->req, 1, repuri) == 0 && bind_ints(s->req, 2, v, 6) == 0)
+	if (sqldb_bind_text(s->req, 1, repuri) == 0 &&
+	    bind_ints(s->req, 2, v, (int)(sizeof v / sizeof v[0])) == 0)
 		rc = sqldb_step(s->req);
 	sqldb_reset(s->req);
 	if (rc == SQLDB_DONE)

@@ -1,6 +1,7 @@
 -- policy.lua - pass, reject, quarantine hold, no record, permerror, forged
--- A-R removal, multi-valued From, the ARC override (DomainWhitelist) and
--- IgnoreHosts through the milter protocol.
+-- A-R removal, multi-valued From, the ARC override (DomainWhitelist), the
+-- record's fo/np/t in the history file and IgnoreHosts through the
+-- milter protocol.
 local t = require("lib")
 
 local base = {
@@ -131,6 +132,20 @@ t.run({
 			{ "ARC-Seal", "i=1; a=rsa-sha256; cv=none; d=lists.example; s=arc; b=AAAA" },
 			{ "From", "bob@reject.example" } }) })
 		t.expect(r, SMFIR_REPLYCODE, "eom reply")
+		mt.disconnect(conn)
+	end },
+	{ "fo=, np=, t= of the record go to the history file", function()
+		local conn, r = t.message({ jobid = "J-EXT", headers = headers({
+			{ "From", "gina@ext.example" } }) })
+		t.expect(r, SMFIR_ACCEPT, "eom reply")
+		t.expect_ar(conn, "mx.test.example; dmarc=fail (p=none dis=none) header.from=ext.example")
+		mt.disconnect(conn)
+	end },
+	{ "a subdomain: the org domain's record, found via the suffix list", function()
+		local conn, r = t.message({ jobid = "J-EXTSUB", headers = headers({
+			{ "From", "hal@sub.ext.example" } }) })
+		t.expect(r, SMFIR_ACCEPT, "eom reply")
+		t.expect_ar(conn, "mx.test.example; dmarc=fail (p=none dis=none) header.from=sub.ext.example")
 		mt.disconnect(conn)
 	end },
 	{ "IgnoreHosts default skips ::1/127.0.0.1", function()

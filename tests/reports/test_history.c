@@ -1,7 +1,8 @@
 /*
  * test_history - the history writer and reader: round trips, records as
- * OpenDMARC 1.3/1.4 and Exim write them, torn and malformed records, and
- * hostile header values that must not forge keys or records.
+ * OpenDMARC 1.3/1.4 and Exim write them, our extension keys after
+ * "action" (and their absence), torn and malformed records, and hostile
+ * header values that must not forge keys or records.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,9 @@ static const char od142[] =
 	"arc 0\n"
 	"arc_policy 0 json:[{\"i\":1,\"d\":\"fwd.example\",\"s\":\"arc\",\"ip\":\"198.51.100.2\"}]\n"
 	"action 2\n";
+
+/* Ours: OpenDMARC 1.4.2's record, then the extension keys. */
+#define EXT_KEYS "fo 6\nnp 113\ntesting 1\ndiscovery treewalk\n"
 
 /* OpenDMARC 1.3: "dkim <domain> <result>", no arc lines, spf -1. */
 static const char od13[] =
@@ -85,6 +89,8 @@ static const char exim[] =
 static struct history_record rec, rec2;
 static char buf[65536], buf2[65536];
 
+static void fill(struct history_record *r);
+
 static enum history_status parse_str(const char *s, struct history_record *r, size_t *used,
 				     const char **why)
 {
@@ -118,9 +124,76 @@ static void test_od142(void)
 	CHECK_INT(rec.arc, 0, "arc");
 	CHECK(strncmp(rec.arc_policy, "0 json:[{", 9) == 0, "arc_policy %s", rec.arc_policy);
 	CHECK_INT(rec.action, 2, "action");
+	CHECK_INT(rec.fo, HISTORY_UNKNOWN, "od142 fo unknown");
+	CHECK_INT(rec.np, HISTORY_UNKNOWN, "od142 np unknown");
+	CHECK_INT(rec.testing, HISTORY_UNKNOWN, "od142 testing unknown");
+	CHECK_INT(rec.discovery, HISTORY_UNKNOWN, "od142 discovery unknown");
 	/* Our writer gives OpenDMARC's exact bytes back. */
 	CHECK_INT(history_format(&rec, buf, sizeof buf), strlen(od142), "od142 format len");
 	CHECK_STR(buf, od142, "od142 format");
+}
+
+/* The extension keys: read, written after OpenDMARC's keys, in order. */
+static void test_extensions(void)
+{
+	static const char ours[] = "%s" EXT_KEYS;
+	static char text[4096];
+	size_t used;
+	const char *why;
+
+	snprintf(text, sizeof text, ours, od142);
+	CHECK_INT(parse_str(text, &rec, &used, &why), HISTORY_OK, "ext status");
+	CHECK_INT(used, strlen(text), "ext used");
+	CHECK_INT(rec.fo, 6, "ext fo (1:d)");
+	CHECK_INT(rec.np, 'q', "ext np");
+	CHECK_INT(rec.testing, 1, "ext testing");
+	CHECK_INT(rec.discovery, HISTORY_DISCOVERY_TREEWALK, "ext discovery");
+	CHECK_INT(rec.action, 2, "ext action");
+	CHECK_INT(history_format(&rec, buf, sizeof buf), strlen(text), "ext format len");
+	CHECK_STR(buf, text, "ext format: OpenDMARC's bytes, then ours");
+	/* in any order, before action too; np 0 and fo 0 are values */
+	snprintf(text, sizeof text, "job X\ndiscovery psl\nnp 0\ntesting 0\nfo 0\n%s",
+		 strchr(od13, '\n') + 1);
+	CHECK_INT(parse_str(text, &rec, &used, &why), HISTORY_OK, "ext early");
+	CHECK_INT(rec.fo, 0, "ext fo 0");
+	CHECK_INT(rec.np, 0, "ext np 0");
+	CHECK_INT(rec.testing, 0, "ext testing 0");
+	CHECK_INT(rec.discovery, HISTORY_DISCOVERY_PSL, "ext psl");
+	CHECK(history_format(&rec, buf, sizeof buf) > 0, "ext early format");
+	CHECK(strstr(buf, "action 2\nfo 0\nnp 0\ntesting 0\ndiscovery psl\n") != NULL,
+	      "ext keys last: %s", buf);
+	/* a discovery word we do not know (a newer writer's) is unknown */
+	snprintf(text, sizeof text, "%sdiscovery exact\n", od13);
+	CHECK_INT(parse_str(text, &rec, &used, &why), HISTORY_OK, "unknown word");
+	CHECK_INT(rec.discovery, HISTORY_UNKNOWN, "unknown word is unknown");
+	snprintf(text, sizeof text, "%sdiscovery none\n", od13);
+	CHECK_INT(parse_str(text, &rec, &used, &why), HISTORY_OK, "discovery none");
+	CHECK_INT(rec.discovery, HISTORY_DISCOVERY_NONE, "discovery none value");
+}
+
+/* Out-of-range extension values are malformed, both ways. */
+static void test_extensions_bad(void)
+{
+	static const char *const bad[] = { "fo 16\n", "fo -1\n", "np 128\n", "testing 2\n",
+					   "testing y\n", "np\n" };
+	static char text[4096];
+	struct history_record r;
+	size_t used, i;
+	const char *why;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(text, sizeof text, "%s%s", od13, bad[i]);
+		CHECK_INT(parse_str(text, &rec, &used, &why), HISTORY_BAD, bad[i]);
+	}
+	fill(&r);
+	r.fo = 16;
+	CHECK_INT(history_format(&r, buf, sizeof buf), -1, "fo 16 refused");
+	fill(&r);
+	r.discovery = 1; /* DMARC_DISCOVERY_EXACT: not a history word */
+	CHECK_INT(history_format(&r, buf, sizeof buf), -1, "discovery code refused");
+	fill(&r);
+	r.testing = 2;
+	CHECK_INT(history_format(&r, buf, sizeof buf), -1, "testing 2 refused");
 }
 
 static void test_od13_exim(void)
@@ -205,7 +278,15 @@ static void test_roundtrip(void)
 	}
 	r.arc = 0;
 	strcpy(r.arc_policy, "0 json:[]");
+	r.fo = 15;
+	r.np = 'r';
+	r.testing = 0;
+	r.discovery = HISTORY_DISCOVERY_NONE;
 	roundtrip(&r, "full");
+	CHECK_INT(rec2.fo, 15, "full fo");
+	CHECK_INT(rec2.np, 'r', "full np");
+	CHECK_INT(rec2.testing, 0, "full testing");
+	CHECK_INT(rec2.discovery, HISTORY_DISCOVERY_NONE, "full discovery");
 	CHECK_INT(rec2.nrua, HISTORY_RUA_MAX, "full nrua");
 	CHECK_INT(rec2.ndkim, HISTORY_DKIM_MAX, "full ndkim");
 	CHECK_STR(rec2.dkim[3].domain, "d3.example", "full dkim[3]");
@@ -248,6 +329,31 @@ static void test_hostile(void)
 	CHECK_INT(history_format(&r, buf, sizeof buf), -1, "received 0 refused");
 }
 
+/*
+ * With the extension keys: cut before "action", torn; cut after it, the
+ * record is complete up to its last whole line (one write(2) per record
+ * means a reader does not see this in practice).
+ */
+static void test_torn_extensions(void)
+{
+	static char text[4096];
+	size_t k, used, n, head = strlen(od142);
+	const char *why;
+	int bad = 0;
+
+	snprintf(text, sizeof text, "%s" EXT_KEYS, od142);
+	n = strlen(text);
+	for (k = 1; k < head; k++)
+		bad += history_parse(text, k, &rec, &used, &why) != HISTORY_TORN;
+	for (k = head; k <= n; k++) {
+		enum history_status st = history_parse(text, k, &rec, &used, &why);
+
+		bad += st != HISTORY_OK || used > k || text[used - 1] != '\n';
+	}
+	CHECK_INT(bad, 0, "extension prefixes");
+	CHECK_INT(rec.discovery, HISTORY_DISCOVERY_TREEWALK, "whole record");
+}
+
 /* Every prefix of a record is torn; the whole record is complete. */
 static void test_torn(void)
 {
@@ -263,6 +369,7 @@ static void test_torn(void)
 	}
 	CHECK_INT(bad, 0, "every prefix torn");
 	CHECK_INT(history_parse(od142, 0, &rec, &used, &why), HISTORY_END, "empty is end");
+	test_torn_extensions();
 	CHECK_INT(parse_str("\n\n# comment\n  \n", &rec, &used, &why), HISTORY_END, "blank end");
 	CHECK_INT(used, 15, "blank end used");
 }
@@ -358,6 +465,8 @@ int main(void)
 {
 	test_od142();
 	test_od13_exim();
+	test_extensions();
+	test_extensions_bad();
 	test_roundtrip();
 	test_hostile();
 	test_torn();

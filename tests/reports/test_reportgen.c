@@ -251,13 +251,34 @@ static void test_xml(void)
 	CHECK(strstr(b.s, "<scope>mfrom</scope>") != NULL, "SPF scope");
 	CHECK(strstr(b.s, "<result>none</result>") != NULL, "undefined SPF is none");
 	CHECK(strstr(b.s, "Org &amp; Co") != NULL, "escaped org");
+	CHECK(strstr(b.s, "<fo>") == NULL, "unknown fo left out");
+	strcpy(d.policy.fo, "1:d");
+	strbuf_reset(&b);
+	CHECK_INT(report_xml(&d, &b), 0, "rfc7489 with fo");
+	CHECK(strstr(b.s, "<pct>100</pct>\n    <fo>1:d</fo>") != NULL, "fo: %s", b.s);
 	d.format = REPORT_RFC9990;
+	d.policy.fo[0] = '\0';
+	strbuf_reset(&b);
+	CHECK_INT(report_xml(&d, &b), 0, "rfc9990 unknown");
+	CHECK(strstr(b.s, "<testing>") == NULL && strstr(b.s, "<np>") == NULL &&
+	      strstr(b.s, "<discovery_method>") == NULL && strstr(b.s, "<fo>") == NULL,
+	      "unknown np, testing, discovery_method, fo left out: %s", b.s);
 	d.policy.np = 'q';
+	d.policy.testing = 'y';
+	d.policy.discovery = DMARC_DISCOVERY_TREEWALK;
+	strcpy(d.policy.fo, "0:s");
 	strbuf_reset(&b);
 	CHECK_INT(report_xml(&d, &b), 0, "rfc9990");
 	CHECK(strstr(b.s, "xmlns=\"urn:ietf:params:xml:ns:dmarc-2.0\"") != NULL, "namespace");
 	CHECK(strstr(b.s, "<np>quarantine</np>") != NULL, "np");
-	CHECK(strstr(b.s, "<testing>n</testing>") != NULL, "testing");
+	CHECK(strstr(b.s, "<discovery_method>treewalk</discovery_method>\n    <fo>0:s</fo>\n"
+			  "    <testing>y</testing>") != NULL, "discovery_method, fo, testing: %s", b.s);
+	d.policy.testing = 'n';
+	d.policy.discovery = DMARC_DISCOVERY_PSL;
+	strbuf_reset(&b);
+	CHECK_INT(report_xml(&d, &b), 0, "rfc9990 psl");
+	CHECK(strstr(b.s, "<discovery_method>psl</discovery_method>") != NULL, "psl");
+	CHECK(strstr(b.s, "<testing>n</testing>") != NULL, "testing n");
 	CHECK(strstr(b.s, "<generator>test</generator>") != NULL, "generator");
 	CHECK(strstr(b.s, "<pct>") == NULL, "no pct");
 	CHECK(strstr(b.s, "<spf>\n") == NULL || strstr(b.s, "<scope>") == NULL,
