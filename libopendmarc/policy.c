@@ -151,8 +151,8 @@ static void forget_argv(u_char ***argv)
 static void forget_message(DMARC_POLICY_T *pctx)
 {
 	record_free(&pctx->rec);
-	free(pctx->record_txt);
-	pctx->record_txt = NULL;
+	if (pctx->record_txt != NULL)
+		pctx->record_txt[0] = '\0';
 	forget_argv(&pctx->rua_const);
 	forget_argv(&pctx->ruf_const);
 	pctx->from_domain[0] = pctx->spf_domain[0] = '\0';
@@ -211,6 +211,7 @@ DMARC_POLICY_T *opendmarc_policy_connect_shutdown(DMARC_POLICY_T *pctx)
 	if (pctx != NULL) {
 		forget_message(pctx);
 		free(pctx->dkim);
+		free(pctx->record_txt);
 		free(pctx);
 	}
 	return NULL;
@@ -321,17 +322,20 @@ static OPENDMARC_STATUS_T keep_record(DMARC_POLICY_T *pctx, const char *txt, con
 	int st;
 
 	record_free(&pctx->rec);
-	free(pctx->record_txt);
-	pctx->record_txt = NULL;
 	pctx->have_record = 0;
 	pctx->evaluated = 0;
 	st = record_parse(txt, len, &pctx->rec);
 	if (st != DMARC_PARSE_OKAY)
 		return st;
-	pctx->record_txt = malloc(len + 1);
-	if (pctx->record_txt == NULL) {
-		record_free(&pctx->rec);
-		return DMARC_PARSE_ERROR_NO_ALLOC;
+	if (len + 1 > pctx->record_txt_cap) {
+		char *grown = realloc(pctx->record_txt, len + 1);
+
+		if (grown == NULL) {
+			record_free(&pctx->rec);
+			return DMARC_PARSE_ERROR_NO_ALLOC;
+		}
+		pctx->record_txt = grown;
+		pctx->record_txt_cap = len + 1;
 	}
 	memcpy(pctx->record_txt, txt, len + 1);
 	pctx->have_record = 1;

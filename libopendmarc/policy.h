@@ -41,6 +41,7 @@ struct dmarc_policy_t {
 	char org_domain[DISCOVER_NAME_MAX];    /* of the From domain, "" unknown */
 	struct record rec;
 	char *record_txt;              /* the record as published */
+	size_t record_txt_cap;         /* kept across rset: no malloc per message */
 	int evaluated;                 /* alignment and policy computed */
 	int dkim_alignment, spf_alignment;
 	int policy_used;               /* DMARC_USED_POLICY_IS_* */

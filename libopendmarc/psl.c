@@ -166,7 +166,7 @@ static int table_add(struct psl *l, const char *key, size_t len, unsigned flags)
 	uint32_t h = hash_reverse(key, len);
 	struct psl_slot *sl;
 
-	if ((l->used + 1) * 2 > l->cap && table_grow(l) < 0)
+	if ((l->used + 1) * 4 > l->cap * 3 && table_grow(l) < 0) /* 75%: the list stays small */
 		return -1;
 	sl = probe(l, key, len, h);
 	if (sl->len == 0) {
