@@ -19,7 +19,7 @@ PACKAGES="build-essential autoconf automake libtool pkg-config libidn2-dev publi
  libmilter-dev miltertest libxml2-utils sqlite3 libsqlite3-dev m4
  libmariadb-dev mariadb-server postfix swaks libspf2-dev libopendkim-dev
  libmail-dkim-perl libswitch-perl libdbi-perl libdbd-mysql-perl libjson-perl
- libcurl4-openssl-dev zlib1g-dev libmail-dmarc-perl"
+ libcurl4-openssl-dev zlib1g-dev libmail-dmarc-perl socat openssl"
 
 install_packages() {
 	[ -n "${QUICKSTART_NO_APT:-}" ] && return 0

@@ -151,20 +151,27 @@ static void listener_nodelay(void)
 	}
 }
 
-static int become_user(const char *spec, char *err, size_t errlen)
+struct identity {
+	char name[256];
+	uid_t uid;
+	gid_t gid;
+};
+
+/* "user" or "user:group" looked up now, while /etc is still ours. */
+static int lookup_user(const char *spec, struct identity *id, char *err, size_t errlen)
 {
-	char user[256];
 	const char *colon = strchr(spec, ':');
 	struct passwd *pw;
-	gid_t gid;
 
-	snprintf(user, sizeof user, "%.*s", colon ? (int)(colon - spec) : (int)strlen(spec), spec);
-	pw = getpwnam(user);
+	snprintf(id->name, sizeof id->name, "%.*s",
+		 colon ? (int)(colon - spec) : (int)strlen(spec), spec);
+	pw = getpwnam(id->name);
 	if (pw == NULL) {
-		snprintf(err, errlen, "%s: no such user", user);
+		snprintf(err, errlen, "%s: no such user", id->name);
 		return -1;
 	}
-	gid = pw->pw_gid;
+	id->uid = pw->pw_uid;
+	id->gid = pw->pw_gid;
 	if (colon != NULL) {
 		struct group *gr = getgrnam(colon + 1);
 
@@ -172,10 +179,15 @@ static int become_user(const char *spec, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: no such group", colon + 1);
 			return -1;
 		}
-		gid = gr->gr_gid;
+		id->gid = gr->gr_gid;
 	}
-	if (initgroups(pw->pw_name, gid) != 0 || setgid(gid) != 0 || setuid(pw->pw_uid) != 0) {
-		snprintf(err, errlen, "cannot become %s: %s", spec, strerror(errno));
+	return 0;
+}
+
+static int become_user(const struct identity *id, char *err, size_t errlen)
+{
+	if (setgid(id->gid) != 0 || setuid(id->uid) != 0) {
+		snprintf(err, errlen, "cannot become %s: %s", id->name, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -201,8 +213,20 @@ static int open_socket(const struct config *c, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The user is looked up (and its supplementary groups read) before
+ * chroot(), as OpenDMARC does: the new root rarely has /etc/passwd.
+ */
 static int drop_privileges(const struct config *c, char *err, size_t errlen)
 {
+	struct identity id;
+
+	if (c->userid != NULL && lookup_user(c->userid, &id, err, errlen) != 0)
+		return -1;
+	if (c->userid != NULL && initgroups(id.name, id.gid) != 0) {
+		snprintf(err, errlen, "cannot set the groups of %s: %s", id.name, strerror(errno));
+		return -1;
+	}
 	if (c->chroot_dir != NULL) {
 		if (c->userid == NULL)
 			dmlog(LOG_WARNING, "ChangeRootDirectory set without UserID");
@@ -211,7 +235,7 @@ static int drop_privileges(const struct config *c, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	if (c->userid != NULL && become_user(c->userid, err, errlen) != 0)
+	if (c->userid != NULL && become_user(&id, err, errlen) != 0)
 		return -1;
 	if (c->enable_coredumps)
 		(void)prctl(PR_SET_DUMPABLE, 1);
