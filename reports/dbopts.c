@@ -29,7 +29,15 @@ static const struct db_option db_options[] = {
 	{ "dbuser", "OPENDMARC_USER", DO(user), 1 },
 	{ "dbpasswd", "OPENDMARC_PASSWORD", DO(passwd), 1 },
 	{ "dbsocket", "OPENDMARC_DBSOCKET", DO(socket), 1 },
+	{ "dbtls", "OPENDMARC_DBTLS", DO(tls), 1 },
+	{ "dbtls-ca", "OPENDMARC_DBTLSCA", DO(tls_ca), 1 },
 };
+
+/* The mysql client's --ssl / --ssl-verify-server-cert, as one word. */
+static int tls_mode_ok(const char *v)
+{
+	return strcmp(v, "off") == 0 || strcmp(v, "on") == 0 || strcmp(v, "verify") == 0;
+}
 
 #define DB_NOPTIONS (sizeof db_options / sizeof db_options[0])
 
@@ -76,6 +84,9 @@ static int store_option(struct dbopts *o, size_t i, const char *value, char *err
 			snprintf(err, errlen, "%s: not a port number: %s", d->name, value);
 			return -1;
 		}
+	} else if (d->off == offsetof(struct dbopts, tls) && !tls_mode_ok(value)) {
+		snprintf(err, errlen, "%s: not off, on or verify: %s", d->name, value);
+		return -1;
 	} else if (copy_str((char *)o + d->off, d->size, value, strlen(value)) != 0) {
 		snprintf(err, errlen, "%s: value too long", d->name);
 		return -1;

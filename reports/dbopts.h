@@ -46,6 +46,8 @@ struct dbopts {
 	char user[256];
 	char passwd[256];
 	char socket[1024];
+	char tls[16];		/* "" or off, on (encrypted), verify (and certificate checked) */
+	char tls_ca[1024];	/* CA file for on/verify */
 	unsigned port;
 	int server_given;	/* a host/port/user/password/socket was given */
 	unsigned given;		/* bit per option set by flag (env does not override) */

@@ -38,7 +38,7 @@ struct expire_args {
 
 static const struct cmdopt expire_options[] = {
 	{ "dbhost", 1 }, { "dbport", 1 }, { "dbname", 1 }, { "dbuser", 1 },
-	{ "dbpasswd", 1 }, { "dbsocket", 1 }, { "expire", 1 }, { "alltables", 0 },
+	{ "dbpasswd", 1 }, { "dbsocket", 1 }, { "dbtls", 1 }, { "dbtls-ca", 1 }, { "expire", 1 }, { "alltables", 0 },
 	{ "force", 0 }, { "verbose", 0 }, { "help", 0 }, { "version", 0 }, { NULL, 0 },
 };
 
@@ -53,6 +53,7 @@ static void usage(FILE *out)
 		"\t--dbuser=USER        database user [opendmarc]\n"
 		"\t--dbpasswd=PASSWORD  database password [opendmarc]\n"
 		"\t--dbsocket=PATH      MySQL/MariaDB Unix socket\n"
+		"\t--dbtls=off|on|verify TLS to MySQL/MariaDB (--dbtls-ca=FILE)\n"
 		"\t--expire=DAYS        expiration time, in days [%d]\n"
 		"\t--force              delete old rows even of periods not reported yet\n"
 		"\t--verbose            verbose output\n"

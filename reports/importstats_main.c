@@ -43,7 +43,7 @@ struct importstats_args {
 
 static const struct cmdopt importstats_options[] = {
 	{ "dbhost", 1 }, { "dbport", 1 }, { "dbname", 1 }, { "dbuser", 1 },
-	{ "dbpasswd", 1 }, { "dbsocket", 1 }, { "conf", 1 }, { "c", 1 },
+	{ "dbpasswd", 1 }, { "dbsocket", 1 }, { "dbtls", 1 }, { "dbtls-ca", 1 }, { "conf", 1 }, { "c", 1 },
 	{ "batch", 1 }, { "torn-grace", 1 }, { "verbose", 0 }, { "help", 0 },
 	{ "version", 0 }, { NULL, 0 },
 };
@@ -59,6 +59,7 @@ static void usage(FILE *out)
 		"\t--dbuser=USER        database user [opendmarc]\n"
 		"\t--dbpasswd=PASSWORD  database password [opendmarc]\n"
 		"\t--dbsocket=PATH      MySQL/MariaDB Unix socket\n"
+		"\t--dbtls=off|on|verify TLS to MySQL/MariaDB (--dbtls-ca=FILE)\n"
 		"\t--batch=N            records per transaction [5000]\n"
 		"\t--torn-grace=SECS    wait this long for a torn last record [60]\n"
 		"\t--verbose            progress on standard error\n"

@@ -74,6 +74,21 @@ static int my_exec(struct sqldb *db, const char *sql)
 	return 0;
 }
 
+/* --dbtls=on: the connection must be encrypted; verify: and the server's
+ * certificate must check against --dbtls-ca (or the system's CAs). */
+static void my_tls(MYSQL *h, const struct dbopts *o)
+{
+	my_bool on = 1;
+
+	if (o->tls[0] == '\0' || strcmp(o->tls, "off") == 0)
+		return;
+	mysql_options(h, MYSQL_OPT_SSL_ENFORCE, &on);
+	if (o->tls_ca[0] != '\0')
+		mysql_options(h, MYSQL_OPT_SSL_CA, o->tls_ca);
+	if (strcmp(o->tls, "verify") == 0)
+		mysql_options(h, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on);
+}
+
 static int my_open(const struct dbopts *o, struct sqldb *db, char *err, size_t errlen)
 {
 	MYSQL *h = mysql_init(NULL);
@@ -86,6 +101,7 @@ static int my_open(const struct dbopts *o, struct sqldb *db, char *err, size_t e
 	}
 	mysql_options(h, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(h, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	my_tls(h, o);
 	if (mysql_real_connect(h, o->host, o->user, o->passwd, o->name, o->port,
 			       o->socket[0] != '\0' ? o->socket : NULL,
 			       CLIENT_MULTI_STATEMENTS) == NULL) {
