@@ -1,11 +1,14 @@
 # tests/nsd.sh - sourced by shell tests that need a real DNS server.
 #
 #   nsd_require              exit 77 without nsd (1 under CI)
-#   nsd_start DIR ZONE=FILE...
-#                            start nsd on a free 127.0.0.1 port serving
-#                            each ZONE from FILE; sets nsd_pid, nsd_port
-#   wait_for FILE PID PATTERN
-#                            until FILE holds PATTERN (5 s) while PID lives
+#   nsd_start [-a ADDR] [-p PORT] DIR ZONE=FILE...
+#                            start nsd on a free 127.0.0.1 port (or on
+#                            ADDR, on PORT only) serving each ZONE from
+#                            FILE; sets nsd_pid, nsd_port; log DIR/nsd.log
+#   wait_for FILE PID PATTERN [TENTHS]
+#                            until FILE holds PATTERN (10 s) while PID
+#                            lives (an empty PID: no such check)
+#   find_prog NAME           its path on PATH or in the sbin directories
 #   random_port              a port in 20000-59999
 #
 # Response-rate limiting is switched off where this nsd has it, or bursts
@@ -14,7 +17,7 @@
 find_prog() {
 	old_ifs=$IFS
 	IFS=:
-	for d in $PATH:/usr/sbin:/usr/local/sbin; do
+	for d in $PATH:/usr/sbin:/sbin:/usr/local/sbin; do
 		if [ -x "$d/$1" ]; then
 			IFS=$old_ifs
 			echo "$d/$1"
@@ -37,11 +40,11 @@ nsd_require() {
 
 wait_for() {
 	i=0
-	while [ $i -lt 50 ]; do
-		if [ -f "$1" ] && grep -q "$3" "$1" 2>/dev/null; then
+	while [ "$i" -lt "${4:-100}" ]; do
+		if [ -f "$1" ] && grep -q -- "$3" "$1" 2>/dev/null; then
 			return 0
 		fi
-		kill -0 "$2" 2>/dev/null || return 1
+		[ -n "$2" ] && ! kill -0 "$2" 2>/dev/null && return 1
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -53,13 +56,13 @@ random_port() {
 	echo $((20000 + r % 40000))
 }
 
-# nsd_conf DIR PORT RRL ZONE=FILE...: the configuration on stdout
+# nsd_conf DIR ADDR PORT RRL ZONE=FILE...: the configuration on stdout
 nsd_conf() {
-	dir=$1 port=$2 rrl=$3
-	shift 3
+	dir=$1 addr=$2 port=$3 rrl=$4
+	shift 4
 	cat <<CONF
 server:
-	ip-address: 127.0.0.1
+	ip-address: $addr
 	port: $port
 	do-ip4: yes
 	do-ip6: no
@@ -84,15 +87,23 @@ CONF
 }
 
 nsd_start() {
+	nsd_addr=127.0.0.1 fixed_port=
+	while :; do
+		case $1 in
+		-a) nsd_addr=$2; shift 2 ;;
+		-p) fixed_port=$2; shift 2 ;;
+		*) break ;;
+		esac
+	done
 	dir=$1
 	shift
 	rrl="rrl-ratelimit: 0"
-	nsd_conf "$dir" 53 "$rrl" "$@" >"$dir/nsd.conf"
+	nsd_conf "$dir" "$nsd_addr" 53 "$rrl" "$@" >"$dir/nsd.conf"
 	"$NSD-checkconf" "$dir/nsd.conf" >/dev/null 2>&1 || rrl=
 	tries=0
 	while [ $tries -lt 20 ]; do
-		nsd_port=$(random_port)
-		nsd_conf "$dir" "$nsd_port" "$rrl" "$@" >"$dir/nsd.conf"
+		nsd_port=${fixed_port:-$(random_port)}
+		nsd_conf "$dir" "$nsd_addr" "$nsd_port" "$rrl" "$@" >"$dir/nsd.conf"
 		rm -f "$dir/nsd.log"
 		"$NSD" -d -c "$dir/nsd.conf" 2>>"$dir/nsd.err" &
 		nsd_pid=$!
@@ -100,6 +111,7 @@ nsd_start() {
 		kill "$nsd_pid" 2>/dev/null
 		wait "$nsd_pid" 2>/dev/null
 		nsd_pid=
+		[ -n "$fixed_port" ] && break
 		tries=$((tries + 1))
 	done
 	cat "$dir/nsd.err" "$dir/nsd.log" >&2 2>/dev/null

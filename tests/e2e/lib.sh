@@ -20,6 +20,8 @@ builddir=$(cd "$top_builddir" && pwd)
 DAEMON=$builddir/opendmarc/opendmarc
 e2e_name=$(basename "$0" .test)
 e2e_fail=0
+# find_prog, wait_for and nsd_start
+. "$srcdir/tests/nsd.sh"
 
 e2e_skip() { # e2e_skip REASON
 	if [ -n "${CI:-}" ]; then
@@ -28,20 +30,6 @@ e2e_skip() { # e2e_skip REASON
 	fi
 	echo "$e2e_name: $1, skipping"
 	exit 77
-}
-
-find_prog() { # find_prog NAME: its path on PATH or in the sbin directories
-	old_ifs=$IFS
-	IFS=:
-	for d in $PATH:/usr/sbin:/sbin:/usr/local/sbin; do
-		if [ -x "$d/$1" ]; then
-			IFS=$old_ifs
-			echo "$d/$1"
-			return 0
-		fi
-	done
-	IFS=$old_ifs
-	return 1
 }
 
 need() { # need VAR PROGRAM: VAR=path of PROGRAM, or skip
@@ -64,20 +52,6 @@ e2e_enter() {
 	E2E_NS=1
 	export E2E_NS
 	exec "$UNSHARE" --net --mount --uts --ipc --pid --fork --mount-proc sh "$0" "$@"
-}
-
-# wait_for FILE PID PATTERN [TENTHS]: until FILE holds PATTERN while PID lives
-wait_for() {
-	i=0
-	while [ "$i" -lt "${4:-100}" ]; do
-		if [ -f "$1" ] && grep -q -- "$3" "$1" 2>/dev/null; then
-			return 0
-		fi
-		[ -n "$2" ] && ! kill -0 "$2" 2>/dev/null && return 1
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
 }
 
 e2e_cleanup_hooks=""
@@ -133,39 +107,8 @@ e2e_start_dns() {
 	stub_pid=$!
 	wait_for "$tmp/stub.ready" "$stub_pid" . ||
 		{ echo "$e2e_name: dnsstub did not start"; e2e_fail=1; exit 1; }
-	rrl="rrl-ratelimit: 0"
-	e2e_nsd_conf "$rrl"
-	"$NSD-checkconf" "$tmp/nsd.conf" >/dev/null 2>&1 || { rrl=""; e2e_nsd_conf ""; }
-	"$NSD" -d -c "$tmp/nsd.conf" >"$tmp/nsd.log" 2>&1 &
-	nsd_pid=$!
-	wait_for "$tmp/nsd.log" "$nsd_pid" "nsd started" ||
+	nsd_start -a 127.0.0.2 -p 53 "$tmp" "test.=$srcdir/tests/e2e/e2e.zone" ||
 		{ echo "$e2e_name: nsd did not start"; e2e_fail=1; exit 1; }
-}
-
-e2e_nsd_conf() {
-	cat >"$tmp/nsd.conf" <<EOF
-server:
-	ip-address: 127.0.0.2
-	port: 53
-	do-ip4: yes
-	do-ip6: no
-	username: ""
-	chroot: ""
-	zonesdir: "$tmp"
-	database: ""
-	zonelistfile: "$tmp/zone.list"
-	xfrdfile: "$tmp/xfrd.state"
-	xfrdir: "$tmp"
-	pidfile: "$tmp/nsd.pid"
-	server-count: 1
-	verbosity: 1
-	$1
-remote-control:
-	control-enable: no
-zone:
-	name: "test."
-	zonefile: "$srcdir/tests/e2e/e2e.zone"
-EOF
 }
 
 # start_daemon CONF [ARGS]: our milter in the foreground, logging to

@@ -23,55 +23,19 @@ rec() {
 	printf 'arc 0\narc_policy 0 json:[%s]\naction 2\n' "${5:-}"
 }
 
-# ---- a private MariaDB server ------------------------------------------
-MARIADBD=$(command -v mariadbd || echo /usr/sbin/mariadbd)
-# mariadb_start: install and start a server under $T (exit 77 without
-# one, or without the tools' MySQL support); user opendmarc/pw on the
-# socket and on 127.0.0.1:$PORT; db_sql runs one query as root.
+# ---- a private MariaDB server (tests/mariadb.sh) -----------------------
+. "$top_srcdir/tests/mariadb.sh"
+# mariadb_start: a server under $T (exit 77 without one, or without the
+# tools' MySQL support); user opendmarc/pw on the socket $SOCK and on
+# 127.0.0.1:$PORT; db_sql runs one query as root.  mariadb_restart,
+# mariadb_stop and mariadb_newdb NAME [SCHEMA] are tests/mariadb.sh's.
 mariadb_start() {
-	[ -x "$MARIADBD" ] && command -v mariadb-install-db >/dev/null && command -v mariadb >/dev/null ||
-		{ echo "SKIP: MariaDB server not installed"; exit 77; }
-	if "$IMPORT" --dbhost=127.0.0.1 --dbport=1 </dev/null 2>&1 | grep -q "no MySQL/MariaDB support"; then
-		echo "SKIP: the tools are built without MySQL/MariaDB support"; exit 77
-	fi
-	SOCK="$T/mysqld.sock"
-	# seeded with the PID too: tests started in the same second get other ports
-	PORT=$(awk -v pid=$$ 'BEGIN { srand(); print 20000 + (pid * 7919 + int(rand() * 20000)) % 20000 }')
-	[ "$(id -u)" = 0 ] && RUNAS="--user=root" || RUNAS=""
-	mariadb-install-db --no-defaults --datadir="$T/data" --auth-root-authentication-method=normal \
-		$RUNAS >"$T/install.log" 2>&1 || { cat "$T/install.log"; echo "FAIL: install-db"; exit 1; }
+	mariadb_require "$IMPORT"
 	trap 'mariadb_stop; rm -rf "$T"' EXIT
-	mariadb_run
+	mariadb_boot "$T" --innodb-buffer-pool-size=64M || exit 1
+	SOCK=$MARIADB_SOCK PORT=$MARIADB_PORT
 }
-# mariadb_run: (re)start the installed server and wait for it
-mariadb_run() {
-	"$MARIADBD" --no-defaults --datadir="$T/data" --socket="$SOCK" --port="$PORT" \
-		--bind-address=127.0.0.1 --skip-name-resolve $RUNAS \
-		--sql-mode=STRICT_TRANS_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO \
-		--innodb-flush-log-at-trx-commit=1 --innodb-buffer-pool-size=64M \
-		--pid-file="$T/mysqld.pid" --log-error="$T/mysqld.err" >/dev/null 2>&1 &
-	i=0
-	until mariadb --no-defaults -S "$SOCK" -u root -e 'SELECT 1' >/dev/null 2>&1; do
-		i=$((i + 1)); [ $i -gt 150 ] && { cat "$T/mysqld.err"; echo "FAIL: server start"; exit 1; }
-		sleep 0.2
-	done
-}
-mariadb_stop() {
-	[ -f "$T/mysqld.pid" ] && kill "$(cat "$T/mysqld.pid")" 2>/dev/null
-	i=0; while [ -f "$T/mysqld.pid" ] && [ $i -lt 150 ]; do sleep 0.2; i=$((i + 1)); done
-}
-db_sql() { mariadb --no-defaults -S "$SOCK" -u root -N -B -e "SET time_zone = '+00:00'; $1"; }
-# mariadb_newdb NAME [SCHEMA]: a database with our schema (or SCHEMA) and
-# user opendmarc/pw allowed on it
-mariadb_newdb() {
-	sed -e "s/^CREATE DATABASE IF NOT EXISTS opendmarc;/CREATE DATABASE $1;/" \
-		-e "s/^USE opendmarc;/USE $1;/" "${2:-$top_srcdir/db/schema.mysql}" |
-		mariadb --no-defaults -S "$SOCK" -u root || fail "schema for $1"
-	db_sql "CREATE USER IF NOT EXISTS 'opendmarc'@'localhost' IDENTIFIED BY 'pw';
-		CREATE USER IF NOT EXISTS 'opendmarc'@'127.0.0.1' IDENTIFIED BY 'pw';
-		GRANT ALL ON $1.* TO 'opendmarc'@'localhost';
-		GRANT ALL ON $1.* TO 'opendmarc'@'127.0.0.1';" || fail "grants on $1"
-}
+db_sql() { mariadb_sql -N -B -e "SET time_zone = '+00:00'; $1"; }
 
 # ---- scenarios over sql and tool ----------------------------------------
 # count TABLE [WHERE]
