@@ -27,7 +27,7 @@ const struct config_option config_options[] = {
 	    "restart the filter process when it dies"),
 	OPTN("AutoRestartCount", "0", autorestart_count, 0, 1000000,
 	     "give up after this many restarts (0: no limit)"),
-	OPT("AutoRestartRate", CONFIG_STRING, NULL, autorestart_rate,
+	OPT("AutoRestartRate", CONFIG_RATE, NULL, autorestart_rate,
 	    "give up when restarting faster than n/t[smhd]"),
 	OPT("Background", CONFIG_BOOL, "true", background,
 	    "fork and run in the background"),

@@ -14,6 +14,7 @@
 #include <opendkim/dkim.h>
 
 #include "dmlog.h"
+#include "dynlib.h"
 #include "resolver.h"
 #include "xalloc.h"
 
@@ -78,6 +79,64 @@ size_t dkimv_field(const char *name, const char *value, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? 0 : (size_t)n;
 }
 
+/* ---- libopendkim, loaded by dkimv_load() -------------------------------- */
+
+#define DKIMV_SONAME "libopendkim.so.11"
+
+static struct {
+	__typeof__(dkim_body) *body;
+	__typeof__(dkim_eoh) *eoh;
+	__typeof__(dkim_eom) *eom;
+	__typeof__(dkim_free) *free;
+	__typeof__(dkim_get_user_context) *get_user_context;
+	__typeof__(dkim_getresultstr) *getresultstr;
+	__typeof__(dkim_getsiglist) *getsiglist;
+	__typeof__(dkim_header) *header;
+	__typeof__(dkim_init) *init;
+	__typeof__(dkim_options) *options;
+	__typeof__(dkim_set_final) *set_final;
+	__typeof__(dkim_set_key_lookup) *set_key_lookup;
+	__typeof__(dkim_set_user_context) *set_user_context;
+	__typeof__(dkim_sig_getbh) *sig_getbh;
+	__typeof__(dkim_sig_getdomain) *sig_getdomain;
+	__typeof__(dkim_sig_geterror) *sig_geterror;
+	__typeof__(dkim_sig_getflags) *sig_getflags;
+	__typeof__(dkim_sig_getselector) *sig_getselector;
+	__typeof__(dkim_sig_ignore) *sig_ignore;
+	__typeof__(dkim_verify) *verify;
+} dk;
+
+#define DK_SYM(f) { "dkim_" #f, (void **)&dk.f }
+static const struct dynlib_sym dk_syms[] = {
+	DK_SYM(body), DK_SYM(eoh), DK_SYM(eom), DK_SYM(free), DK_SYM(get_user_context),
+	DK_SYM(getresultstr), DK_SYM(getsiglist), DK_SYM(header), DK_SYM(init),
+	DK_SYM(options), DK_SYM(set_final), DK_SYM(set_key_lookup), DK_SYM(set_user_context),
+	DK_SYM(sig_getbh), DK_SYM(sig_getdomain), DK_SYM(sig_geterror), DK_SYM(sig_getflags),
+	DK_SYM(sig_getselector), DK_SYM(sig_ignore), DK_SYM(verify),
+};
+
+static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
+static int loaded;
+
+int dkimv_load(char *err, size_t errlen)
+{
+	char why[512];
+	int rc = 0;
+
+	pthread_mutex_lock(&load_lock);
+	if (!loaded) {
+		if (dynlib_load(DKIMV_SONAME, dk_syms, sizeof dk_syms / sizeof dk_syms[0], why,
+				sizeof why) == 0)
+			loaded = 1;
+		else {
+			snprintf(err, errlen, "DKIMSelfValidate: %s", why);
+			rc = -1;
+		}
+	}
+	pthread_mutex_unlock(&load_lock);
+	return rc;
+}
+
 /* ---- the library handle and its key lookup ---------------------------- */
 
 static DKIM_LIB *lib;
@@ -108,8 +167,8 @@ static int keyfail_has(const struct dkimv *v, const char *domain, const char *se
 /* The first TXT record at <selector>._domainkey.<domain> into buf. */
 static DKIM_CBSTAT key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t buflen)
 {
-	const char *d = (const char *)dkim_sig_getdomain(sig);
-	const char *s = (const char *)dkim_sig_getselector(sig);
+	const char *d = (const char *)dk.sig_getdomain(sig);
+	const char *s = (const char *)dk.sig_getselector(sig);
 	struct resolver_txt_list list;
 	char name[DKIMV_NAME_MAX];
 	enum resolver_status st;
@@ -122,7 +181,7 @@ static DKIM_CBSTAT key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t
 	if (st == RESOLVER_NXDOMAIN || st == RESOLVER_NODATA)
 		return DKIM_CBSTAT_NOTFOUND;
 	if (st == RESOLVER_TEMPFAIL) {
-		keyfail_note(dkim_get_user_context(dkim), d, s);
+		keyfail_note(dk.get_user_context(dkim), d, s);
 		return DKIM_CBSTAT_TRYAGAIN;
 	}
 	if (st != RESOLVER_OK)
@@ -141,7 +200,7 @@ static DKIM_CBSTAT limit_signatures(DKIM *dkim, DKIM_SIGINFO **sigs, int nsigs)
 	int i;
 
 	for (i = DKIMV_MAX_SIGS; i < nsigs; i++)
-		dkim_sig_ignore(sigs[i]);
+		dk.sig_ignore(sigs[i]);
 	return DKIM_CBSTAT_CONTINUE;
 }
 
@@ -149,14 +208,14 @@ static void lib_init(void)
 {
 	unsigned int flags = DKIM_LIBFLAGS_FIXCRLF | DKIM_LIBFLAGS_DELAYSIGPROC;
 
-	lib = dkim_init(NULL, NULL);
+	lib = dk.init(NULL, NULL);
 	if (lib == NULL) {
 		dmlog(LOG_ERR, "libopendkim: dkim_init() failed");
 		return;
 	}
-	(void)dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags, sizeof flags);
-	(void)dkim_set_key_lookup(lib, key_lookup);
-	(void)dkim_set_final(lib, limit_signatures);
+	(void)dk.options(lib, DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags, sizeof flags);
+	(void)dk.set_key_lookup(lib, key_lookup);
+	(void)dk.set_final(lib, limit_signatures);
 }
 
 /* ---- one message -------------------------------------------------------- */
@@ -165,18 +224,24 @@ struct dkimv *dkimv_begin(const char *jobid, long dns_timeout)
 {
 	struct dkimv *v = xcalloc(1, sizeof(*v));
 	DKIM_STAT st = DKIM_STAT_INTERNAL;
+	char err[600];
 
 	snprintf(v->jobid, sizeof v->jobid, "%s", jobid);
-	pthread_once(&lib_once, lib_init);
-	resolver_configure(-1, NULL, (int)dns_timeout);
-	if (lib != NULL)
-		v->dkim = dkim_verify(lib, (const unsigned char *)v->jobid, NULL, &st);
-	if (v->dkim == NULL) {
-		dmlog(LOG_ERR, "%s: dkim_verify(): %s", v->jobid, dkim_getresultstr(st));
+	if (dkimv_load(err, sizeof err) != 0) {
+		dmlog(LOG_ERR, "%s: %s", v->jobid, err);
 		v->state = DKIMV_DONE;
 		return v;
 	}
-	(void)dkim_set_user_context(v->dkim, v);
+	pthread_once(&lib_once, lib_init);
+	resolver_configure(-1, NULL, (int)dns_timeout);
+	if (lib != NULL)
+		v->dkim = dk.verify(lib, (const unsigned char *)v->jobid, NULL, &st);
+	if (v->dkim == NULL) {
+		dmlog(LOG_ERR, "%s: dkim_verify(): %s", v->jobid, dk.getresultstr(st));
+		v->state = DKIMV_DONE;
+		return v;
+	}
+	(void)dk.set_user_context(v->dkim, v);
 	return v;
 }
 
@@ -190,13 +255,13 @@ void dkimv_header(struct dkimv *v, const char *name, const char *value)
 	buf = xcalloc(1, len);
 	len = dkimv_field(name, value, buf, len);
 	if (len > 0)
-		(void)dkim_header(v->dkim, (u_char *)buf, len);
+		(void)dk.header(v->dkim, (u_char *)buf, len);
 	free(buf);
 }
 
 static void end_of_header(struct dkimv *v)
 {
-	DKIM_STAT st = dkim_eoh(v->dkim);
+	DKIM_STAT st = dk.eoh(v->dkim);
 
 	v->state = st == DKIM_STAT_NOSIG ? DKIMV_DONE : DKIMV_BODY;
 }
@@ -206,7 +271,7 @@ void dkimv_body(struct dkimv *v, const unsigned char *buf, size_t len)
 	if (v->state == DKIMV_HEADERS)
 		end_of_header(v);
 	if (v->state == DKIMV_BODY && len > 0)
-		(void)dkim_body(v->dkim, (u_char *)buf, len);
+		(void)dk.body(v->dkim, (u_char *)buf, len);
 }
 
 static void lower(char *s)
@@ -217,9 +282,9 @@ static void lower(char *s)
 
 static int one_result(const struct dkimv *v, DKIM_SIGINFO *sig, struct auth_dkim *out)
 {
-	unsigned int flags = dkim_sig_getflags(sig);
-	const char *d = (const char *)dkim_sig_getdomain(sig);
-	const char *s = (const char *)dkim_sig_getselector(sig);
+	unsigned int flags = dk.sig_getflags(sig);
+	const char *d = (const char *)dk.sig_getdomain(sig);
+	const char *s = (const char *)dk.sig_getselector(sig);
 
 	if ((flags & DKIM_SIGFLAG_IGNORE) != 0 || d == NULL || d[0] == '\0')
 		return 0;
@@ -227,7 +292,7 @@ static int one_result(const struct dkimv *v, DKIM_SIGINFO *sig, struct auth_dkim
 	snprintf(out->domain, sizeof out->domain, "%s", d);
 	snprintf(out->selector, sizeof out->selector, "%s", s != NULL ? s : "");
 	lower(out->domain);
-	out->ares = dkimv_ares(flags, dkim_sig_getbh(sig), dkim_sig_geterror(sig),
+	out->ares = dkimv_ares(flags, dk.sig_getbh(sig), dk.sig_geterror(sig),
 			       keyfail_has(v, out->domain, out->selector));
 	out->outcome = ares_dkim_outcome(out->ares);
 	return 1;
@@ -244,8 +309,8 @@ size_t dkimv_end(struct dkimv *v, struct auth_dkim *out, size_t max)
 	if (v->state != DKIMV_BODY)
 		return 0;
 	v->state = DKIMV_DONE;
-	(void)dkim_eom(v->dkim, NULL);
-	if (dkim_getsiglist(v->dkim, &sigs, &nsigs) != DKIM_STAT_OK)
+	(void)dk.eom(v->dkim, NULL);
+	if (dk.getsiglist(v->dkim, &sigs, &nsigs) != DKIM_STAT_OK)
 		return 0;
 	for (i = 0; i < nsigs && n < max; i++)
 		n += (size_t)one_result(v, sigs[i], &out[n]);
@@ -259,7 +324,7 @@ void dkimv_free(struct dkimv **vp)
 	if (v == NULL)
 		return;
 	if (v->dkim != NULL)
-		(void)dkim_free(v->dkim);
+		(void)dk.free(v->dkim);
 	free(v);
 	*vp = NULL;
 }

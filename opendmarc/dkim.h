@@ -3,6 +3,8 @@
  *	dkim - DKIM verification (RFC 6376) with libopendkim, for
  *	DKIMSelfValidate
  * SYNOPSIS
+ *	if (dkimv_load(err, sizeof err) != 0) ...	(DKIMSelfValidate on)
+ *
  *	struct dkimv *v = dkimv_begin(jobid, dns_timeout);
  *	dkimv_header(v, name, value);		(each field, in order)
  *	dkimv_body(v, chunk, len);		(each body chunk)
@@ -12,6 +14,13 @@
  *	ares = dkimv_ares(flags, bodyhash, sigerror, key_tempfail);
  *	n = dkimv_field(name, value, buf, sizeof buf);
  * DESCRIPTION
+ *	libopendkim (and the libcrypto and libdb it needs) is not linked in:
+ *	dkimv_load() loads libopendkim.so.11 with dlopen() and resolves the
+ *	functions used; the configuration calls it when DKIMSelfValidate is
+ *	on (at start-up, before chroot() and the privilege drop, and at each
+ *	reload), so a daemon without the option maps none of them.  Once
+ *	loaded the library stays; dkimv_begin() also loads it on first use.
+ *
  *	The prefix is dkimv_ because dkim_ is libopendkim's.  One library
  *	handle serves the whole process (created on first use; libopendkim
  *	handles are thread safe, one DKIM context per message).  Keys are
@@ -38,8 +47,11 @@
  *	syntax).  dkimv_field() is the pure rebuilding of a field for
  *	dkimv_header(); it returns the length, or 0 when buf is too small.
  * DIAGNOSTICS
- *	dkimv_begin() never returns NULL; when libopendkim cannot set a
- *	message up, the context yields no results and the reason is logged.
+ *	dkimv_load() returns 0, or -1 with "DKIMSelfValidate: can't load
+ *	libopendkim.so.11: <reason>" in err.
+ *	dkimv_begin() never returns NULL; when libopendkim cannot be loaded
+ *	or cannot set a message up, the context yields no results and the
+ *	reason is logged.
  */
 #ifndef DKIM_H_DAEMON
 #define DKIM_H_DAEMON
@@ -51,6 +63,7 @@
 
 struct dkimv;
 
+int dkimv_load(char *err, size_t errlen);
 struct dkimv *dkimv_begin(const char *jobid, long dns_timeout);
 void dkimv_header(struct dkimv *v, const char *name, const char *value);
 void dkimv_body(struct dkimv *v, const unsigned char *buf, size_t len);

@@ -472,21 +472,6 @@ static void start_signal_thread(void)
 		dmlog(LOG_ERR, "cannot start the signal thread; SIGHUP and SIGUSR1 will not reload");
 }
 
-/* "n/t[smhd]" -> count and seconds; 0 when unset or malformed. */
-static void restart_rate(const char *spec, long *n, long *secs)
-{
-	char unit = 's';
-
-	*n = *secs = 0;
-	if (spec == NULL || sscanf(spec, "%ld/%ld%c", n, secs, &unit) < 2)
-		return;
-	switch (unit) {
-	case 'm': case 'M': *secs *= 60; break;
-	case 'h': case 'H': *secs *= 3600; break;
-	case 'd': case 'D': *secs *= 86400; break;
-	default: break;
-	}
-}
 
 static volatile pid_t child_pid;
 static volatile sig_atomic_t stop_requested;
@@ -526,7 +511,8 @@ static void supervise(const struct config *c)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = forward_signal;
 	sigemptyset(&sa.sa_mask);
-	restart_rate(c->autorestart_rate, &rate_n, &rate_t);
+	if (c->autorestart_rate == NULL || config_parse_rate(c->autorestart_rate, &rate_n, &rate_t) != 0)
+		rate_n = rate_t = 0; /* unset (the value was checked when read) */
 	for (;;) {
 		int status;
 		pid_t pid;
@@ -566,7 +552,7 @@ static void supervise(const struct config *c)
 		in_window++;
 		if ((c->autorestart_count > 0 && count > c->autorestart_count) ||
 		    (rate_n > 0 && in_window > rate_n)) {
-			dmlog(LOG_ERR, "giving up after %ld restarts", count);
+			dmlog(LOG_ERR, "filter process died %ld times; not restarting it again", count);
 			exit(1);
 		}
 		dmlog(LOG_WARNING, "filter process %ld died; restarting", (long)pid);

@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include "arc.h"
+#include "dkim.h"
 #include "dmarc.h"
 #include "resolver.h"
+#include "spf.h"
 #include "xalloc.h"
 
 static pthread_mutex_t runtime_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -132,6 +134,12 @@ int runtime_build(struct config *cfg, struct runtime **out, char *err, size_t er
 	rt->trusted = expand_hostname(cfg->trusted_authserv_ids != NULL ? cfg->trusted_authserv_ids : "HOSTNAME",
 				      rt->hostname);
 	if (build_lists(rt, err, errlen) != 0)
+		goto fail;
+	/* libopendkim and libspf2 are loaded only for their options: at
+	 * start-up before chroot() and the privilege drop; a reload finds
+	 * them already loaded or fails with the reason */
+	if ((cfg->dkim_self_validate && dkimv_load(err, errlen) != 0) ||
+	    (cfg->spf_self_validate && spf_load(err, errlen) != 0))
 		goto fail;
 	/* loaded by runtime_activate(); here only checked, so -n and a
 	 * reload refuse a file that is not there */

@@ -21,6 +21,7 @@
 
 #include "dmarc.h"
 #include "dmlog.h"
+#include "dynlib.h"
 #include "resolver.h"
 #include "xalloc.h"
 
@@ -78,6 +79,74 @@ int spf_identity(const char *mailfrom, const char *helo, char *sender, size_t se
 	return 0;
 }
 
+/* ---- libspf2, loaded by spf_load() -------------------------------------- */
+
+#define SPF_SONAME "libspf2.so.2"
+
+static struct {
+	__typeof__(SPF_dns_free) *dns_free;
+	__typeof__(SPF_dns_lookup) *dns_lookup;
+	__typeof__(SPF_dns_resolv_new) *dns_resolv_new;
+	__typeof__(SPF_dns_rr_buf_realloc) *dns_rr_buf_realloc;
+	__typeof__(SPF_dns_rr_new_init) *dns_rr_new_init;
+	__typeof__(SPF_request_free) *request_free;
+	__typeof__(SPF_request_new) *request_new;
+	__typeof__(SPF_request_query_mailfrom) *request_query_mailfrom;
+	__typeof__(SPF_request_set_env_from) *request_set_env_from;
+	__typeof__(SPF_request_set_helo_dom) *request_set_helo_dom;
+	__typeof__(SPF_request_set_ipv4_str) *request_set_ipv4_str;
+	__typeof__(SPF_request_set_ipv6_str) *request_set_ipv6_str;
+	__typeof__(SPF_response_free) *response_free;
+	__typeof__(SPF_response_result) *response_result;
+	__typeof__(SPF_server_free) *server_free;
+	__typeof__(SPF_server_new_dns) *server_new_dns;
+	/* variables: the library's log handlers */
+	__typeof__(SPF_warning_handler) *warning_handler;
+	__typeof__(SPF_info_handler) *info_handler;
+	__typeof__(SPF_debug_handler) *debug_handler;
+} sp;
+
+#define SP_SYM(f) { "SPF_" #f, (void **)&sp.f }
+static const struct dynlib_sym sp_syms[] = {
+	SP_SYM(dns_free), SP_SYM(dns_lookup), SP_SYM(dns_resolv_new), SP_SYM(dns_rr_buf_realloc),
+	SP_SYM(dns_rr_new_init), SP_SYM(request_free), SP_SYM(request_new),
+	SP_SYM(request_query_mailfrom), SP_SYM(request_set_env_from),
+	SP_SYM(request_set_helo_dom), SP_SYM(request_set_ipv4_str),
+	SP_SYM(request_set_ipv6_str), SP_SYM(response_free), SP_SYM(response_result),
+	SP_SYM(server_free), SP_SYM(server_new_dns), SP_SYM(warning_handler),
+	SP_SYM(info_handler), SP_SYM(debug_handler),
+};
+
+static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
+static int loaded;
+
+static void spf_log(const char *file, int line, const char *msg)
+{
+	dmlog(LOG_DEBUG, "libspf2: %s", msg);
+}
+
+int spf_load(char *err, size_t errlen)
+{
+	char why[512];
+	int rc = 0;
+
+	pthread_mutex_lock(&load_lock);
+	if (!loaded) {
+		if (dynlib_load(SPF_SONAME, sp_syms, sizeof sp_syms / sizeof sp_syms[0], why,
+				sizeof why) == 0) {
+			*sp.warning_handler = spf_log;
+			*sp.info_handler = spf_log;
+			*sp.debug_handler = NULL;
+			loaded = 1;
+		} else {
+			snprintf(err, errlen, "SPFSelfValidate: %s", why);
+			rc = -1;
+		}
+	}
+	pthread_mutex_unlock(&load_lock);
+	return rc;
+}
+
 /* ---- a libspf2 DNS layer: TXT through libopendmarc's resolver -------- */
 
 static SPF_dns_stat_t herrno_of(enum resolver_status st)
@@ -100,7 +169,7 @@ static SPF_dns_rr_t *txt_answer(SPF_dns_server_t *srv, const char *domain)
 {
 	struct resolver_txt_list list;
 	enum resolver_status st = resolver_txt(domain, &list);
-	SPF_dns_rr_t *rr = SPF_dns_rr_new_init(srv, domain, ns_t_txt, 0, herrno_of(st));
+	SPF_dns_rr_t *rr = sp.dns_rr_new_init(srv, domain, ns_t_txt, 0, herrno_of(st));
 	size_t i;
 
 	if (st != RESOLVER_OK)
@@ -108,7 +177,7 @@ static SPF_dns_rr_t *txt_answer(SPF_dns_server_t *srv, const char *domain)
 	for (i = 0; rr != NULL && i < list.count; i++) {
 		size_t len = strlen(list.txt[i]);
 
-		if (SPF_dns_rr_buf_realloc(rr, rr->num_rr, len + 1) != SPF_E_SUCCESS)
+		if (sp.dns_rr_buf_realloc(rr, rr->num_rr, len + 1) != SPF_E_SUCCESS)
 			break;
 		memcpy(rr->rr[rr->num_rr]->txt, list.txt[i], len + 1);
 		rr->num_rr++;
@@ -123,20 +192,20 @@ static SPF_dns_rr_t *layer_lookup(SPF_dns_server_t *srv, const char *domain, ns_
 	if (type == ns_t_txt)
 		return txt_answer(srv, domain);
 	if (type == ns_t_spf) /* RR type 99 is obsolete (RFC 7208 3.1) */
-		return SPF_dns_rr_new_init(srv, domain, type, 0, NO_DATA);
-	return SPF_dns_lookup(srv->layer_below, domain, type, should_cache);
+		return sp.dns_rr_new_init(srv, domain, type, 0, NO_DATA);
+	return sp.dns_lookup(srv->layer_below, domain, type, should_cache);
 }
 
 static void layer_destroy(SPF_dns_server_t *srv)
 {
 	if (srv->layer_below != NULL)
-		SPF_dns_free(srv->layer_below);
+		sp.dns_free(srv->layer_below);
 	free(srv);
 }
 
 static SPF_server_t *server_new(void)
 {
-	SPF_dns_server_t *below = SPF_dns_resolv_new(NULL, "resolv", 0);
+	SPF_dns_server_t *below = sp.dns_resolv_new(NULL, "resolv", 0);
 	SPF_dns_server_t *top;
 	SPF_server_t *s;
 
@@ -147,7 +216,7 @@ static SPF_server_t *server_new(void)
 	top->lookup = layer_lookup;
 	top->layer_below = below;
 	top->name = "opendmarc";
-	s = SPF_server_new_dns(top, 0);
+	s = sp.server_new_dns(top, 0);
 	if (s == NULL)
 		layer_destroy(top);
 	return s;
@@ -157,34 +226,20 @@ static void server_free(SPF_server_t *s)
 {
 	SPF_dns_server_t *dns = s->resolver;
 
-	SPF_server_free(s); /* does not free a resolver it was given */
-	SPF_dns_free(dns);
+	sp.server_free(s); /* does not free a resolver it was given */
+	sp.dns_free(dns);
 }
 
 /* ---- the pool ---------------------------------------------------------- */
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_once_t log_once = PTHREAD_ONCE_INIT;
 static SPF_server_t *pool[SPF_POOL_MAX];
 static size_t npool;
-
-static void spf_log(const char *file, int line, const char *msg)
-{
-	dmlog(LOG_DEBUG, "libspf2: %s", msg);
-}
-
-static void set_log_handlers(void)
-{
-	SPF_warning_handler = spf_log;
-	SPF_info_handler = spf_log;
-	SPF_debug_handler = NULL;
-}
 
 static SPF_server_t *server_get(void)
 {
 	SPF_server_t *s = NULL;
 
-	pthread_once(&log_once, set_log_handlers);
 	pthread_mutex_lock(&pool_lock);
 	if (npool > 0)
 		s = pool[--npool];
@@ -244,37 +299,37 @@ static enum spf_verdict verdict_of(SPF_result_t r, SPF_errcode_t err)
 static int set_client(SPF_request_t *rq, const char *ip)
 {
 	if (strchr(ip, ':') != NULL)
-		return SPF_request_set_ipv6_str(rq, ip) == SPF_E_SUCCESS ? 0 : -1;
-	return SPF_request_set_ipv4_str(rq, ip) == SPF_E_SUCCESS ? 0 : -1;
+		return sp.request_set_ipv6_str(rq, ip) == SPF_E_SUCCESS ? 0 : -1;
+	return sp.request_set_ipv4_str(rq, ip) == SPF_E_SUCCESS ? 0 : -1;
 }
 
 static enum spf_verdict run(SPF_server_t *srv, const char *ip, const char *sender,
 			    const char *helo)
 {
-	SPF_request_t *rq = SPF_request_new(srv);
+	SPF_request_t *rq = sp.request_new(srv);
 	SPF_response_t *resp = NULL;
 	enum spf_verdict v = SPF_V_TEMPERROR;
 
 	if (rq == NULL)
 		return v;
 	if (set_client(rq, ip) == 0 &&
-	    (helo == NULL || helo[0] == '\0' || SPF_request_set_helo_dom(rq, helo) == SPF_E_SUCCESS) &&
-	    SPF_request_set_env_from(rq, sender) == 0) {
-		SPF_errcode_t err = SPF_request_query_mailfrom(rq, &resp);
+	    (helo == NULL || helo[0] == '\0' || sp.request_set_helo_dom(rq, helo) == SPF_E_SUCCESS) &&
+	    sp.request_set_env_from(rq, sender) == 0) {
+		SPF_errcode_t err = sp.request_query_mailfrom(rq, &resp);
 
 		if (resp != NULL)
-			v = verdict_of(SPF_response_result(resp), err);
+			v = verdict_of(sp.response_result(resp), err);
 	}
 	if (resp != NULL)
-		SPF_response_free(resp);
-	SPF_request_free(rq);
+		sp.response_free(resp);
+	sp.request_free(rq);
 	return v;
 }
 
 void spf_check(const char *ip, const char *mailfrom, const char *helo, long dns_timeout,
 	       struct auth_spf *res)
 {
-	char sender[512], domain[ADDR_DOMAIN_MAX];
+	char sender[512], domain[ADDR_DOMAIN_MAX], err[600];
 	int origin = spf_identity(mailfrom, helo, sender, sizeof sender, domain, sizeof domain);
 	SPF_server_t *srv;
 
@@ -282,6 +337,11 @@ void spf_check(const char *ip, const char *mailfrom, const char *helo, long dns_
 		spf_fill(SPF_V_NONE, mailfrom != NULL && mailfrom[0] != '\0'
 			 ? DMARC_POLICY_SPF_ORIGIN_MAILFROM : DMARC_POLICY_SPF_ORIGIN_HELO,
 			 "", res);
+		return;
+	}
+	if (spf_load(err, sizeof err) != 0) {
+		dmlog(LOG_ERR, "%s", err);
+		spf_fill(SPF_V_TEMPERROR, origin, domain, res);
 		return;
 	}
 	resolver_configure(-1, NULL, (int)dns_timeout);

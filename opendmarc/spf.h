@@ -2,6 +2,8 @@
  * NAME
  *	spf - SPF (RFC 7208) checks with libspf2, for SPFSelfValidate
  * SYNOPSIS
+ *	if (spf_load(err, sizeof err) != 0) ...	(SPFSelfValidate on)
+ *
  *	struct auth_spf res;
  *	spf_check(ip, mailfrom, helo, dns_timeout, &res);
  *
@@ -9,6 +11,13 @@
  *			      domain, sizeof domain);
  *	spf_fill(SPF_V_SOFTFAIL, origin, domain, &res);
  * DESCRIPTION
+ *	libspf2 is not linked in: spf_load() loads libspf2.so.2 with
+ *	dlopen() and resolves the functions (and the log handler variables)
+ *	used; the configuration calls it when SPFSelfValidate is on (at
+ *	start-up, before chroot() and the privilege drop, and at each
+ *	reload), so a daemon without the option does not map it.  Once
+ *	loaded the library stays; spf_check() also loads it on first use.
+ *
  *	spf_check() evaluates the sender for the client address ip (IPv4 or
  *	IPv6 text) and fills *res (message.h): the RFC 8601 result word
  *	(pass fail softfail neutral none temperror permerror; never
@@ -30,6 +39,8 @@
  *	identity (returns DMARC_POLICY_SPF_ORIGIN_MAILFROM or _HELO, 0 when
  *	there is none) and the mapping of a verdict to *res.
  * DIAGNOSTICS
+ *	spf_load() returns 0, or -1 with "SPFSelfValidate: can't load
+ *	libspf2.so.2: <reason>" in err.
  *	libspf2 failures (no server, bad address) give temperror, never
  *	pass.  libspf2's warnings are logged at LOG_DEBUG.
  */
@@ -44,6 +55,7 @@ enum spf_verdict {
 	SPF_V_TEMPERROR, SPF_V_PERMERROR
 };
 
+int spf_load(char *err, size_t errlen);
 void spf_check(const char *ip, const char *mailfrom, const char *helo, long dns_timeout,
 	       struct auth_spf *res);
 int spf_identity(const char *mailfrom, const char *helo, char *sender, size_t senderlen,
