@@ -53,6 +53,20 @@ struct dbopts {
 	unsigned given;		/* bit per option set by flag (env does not override) */
 };
 
+/* The database options every report tool takes, as cmdopt table entries
+ * (cmdline.h), and their --help lines: one list for all the tools. */
+#define DBOPTS_CMDOPTS                                                        \
+	{ "dbhost", 1 }, { "dbport", 1 }, { "dbname", 1 }, { "dbuser", 1 },   \
+	{ "dbpasswd", 1 }, { "dbsocket", 1 }, { "dbtls", 1 }, { "dbtls-ca", 1 }
+#define DBOPTS_USAGE                                                                   \
+	"\t--dbhost=HOST        MySQL/MariaDB host [localhost]\n"                      \
+	"\t--dbport=PORT        MySQL/MariaDB port [3306]\n"                           \
+	"\t--dbname=NAME        database name, SQLite file, or DSN [opendmarc]\n"      \
+	"\t--dbuser=USER        database user [opendmarc]\n"                           \
+	"\t--dbpasswd=PASSWORD  database password [opendmarc]\n"                       \
+	"\t--dbsocket=PATH      MySQL/MariaDB Unix socket\n"                           \
+	"\t--dbtls=off|on|verify TLS to MySQL/MariaDB (--dbtls-ca=FILE)\n"
+
 void dbopts_init(struct dbopts *o);
 int dbopts_set(struct dbopts *o, const char *name, const char *value, char *err, size_t errlen);
 void dbopts_env(struct dbopts *o);

@@ -37,8 +37,7 @@ struct expire_args {
 };
 
 static const struct cmdopt expire_options[] = {
-	{ "dbhost", 1 }, { "dbport", 1 }, { "dbname", 1 }, { "dbuser", 1 },
-	{ "dbpasswd", 1 }, { "dbsocket", 1 }, { "dbtls", 1 }, { "dbtls-ca", 1 }, { "expire", 1 }, { "alltables", 0 },
+	DBOPTS_CMDOPTS, { "expire", 1 }, { "alltables", 0 },
 	{ "force", 0 }, { "verbose", 0 }, { "help", 0 }, { "version", 0 }, { NULL, 0 },
 };
 
@@ -47,13 +46,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: opendmarc-expire [options]\n"
 		"\t--alltables          also delete rows nothing refers to any more\n"
-		"\t--dbhost=HOST        MySQL/MariaDB host [localhost]\n"
-		"\t--dbport=PORT        MySQL/MariaDB port [3306]\n"
-		"\t--dbname=NAME        database name, SQLite file, or DSN [opendmarc]\n"
-		"\t--dbuser=USER        database user [opendmarc]\n"
-		"\t--dbpasswd=PASSWORD  database password [opendmarc]\n"
-		"\t--dbsocket=PATH      MySQL/MariaDB Unix socket\n"
-		"\t--dbtls=off|on|verify TLS to MySQL/MariaDB (--dbtls-ca=FILE)\n"
+		DBOPTS_USAGE
 		"\t--expire=DAYS        expiration time, in days [%d]\n"
 		"\t--force              delete old rows even of periods not reported yet\n"
 		"\t--verbose            verbose output\n"

@@ -42,8 +42,7 @@ struct importstats_args {
 };
 
 static const struct cmdopt importstats_options[] = {
-	{ "dbhost", 1 }, { "dbport", 1 }, { "dbname", 1 }, { "dbuser", 1 },
-	{ "dbpasswd", 1 }, { "dbsocket", 1 }, { "dbtls", 1 }, { "dbtls-ca", 1 }, { "conf", 1 }, { "c", 1 },
+	DBOPTS_CMDOPTS, { "conf", 1 }, { "c", 1 },
 	{ "batch", 1 }, { "torn-grace", 1 }, { "verbose", 0 }, { "help", 0 },
 	{ "version", 0 }, { NULL, 0 },
 };
@@ -53,13 +52,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: opendmarc-importstats [options]\n"
 		"\t-c FILE, --conf=FILE the daemon's configuration [%s]\n"
-		"\t--dbhost=HOST        MySQL/MariaDB host [localhost]\n"
-		"\t--dbport=PORT        MySQL/MariaDB port [3306]\n"
-		"\t--dbname=NAME        database name, SQLite file, or DSN [opendmarc]\n"
-		"\t--dbuser=USER        database user [opendmarc]\n"
-		"\t--dbpasswd=PASSWORD  database password [opendmarc]\n"
-		"\t--dbsocket=PATH      MySQL/MariaDB Unix socket\n"
-		"\t--dbtls=off|on|verify TLS to MySQL/MariaDB (--dbtls-ca=FILE)\n"
+		DBOPTS_USAGE
 		"\t--batch=N            records per transaction [5000]\n"
 		"\t--torn-grace=SECS    wait this long for a torn last record [60]\n"
 		"\t--verbose            progress on standard error\n"

@@ -39,8 +39,7 @@ struct import_args {
 };
 
 static const struct cmdopt import_options[] = {
-	{ "dbhost", 1 }, { "dbport", 1 }, { "dbname", 1 }, { "dbuser", 1 },
-	{ "dbpasswd", 1 }, { "dbsocket", 1 }, { "dbtls", 1 }, { "dbtls-ca", 1 }, { "input", 1 }, { "rejects", 1 },
+	DBOPTS_CMDOPTS, { "input", 1 }, { "rejects", 1 },
 	{ "batch", 1 }, { "torn-grace", 1 }, { "rotate", 0 }, { "verbose", 0 }, { "help", 0 },
 	{ "version", 0 }, { NULL, 0 },
 };
@@ -49,13 +48,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: opendmarc-import [options] [FILE|- ...]\n"
-		"\t--dbhost=HOST        MySQL/MariaDB host [localhost]\n"
-		"\t--dbport=PORT        MySQL/MariaDB port [3306]\n"
-		"\t--dbname=NAME        database name, SQLite file, or DSN [opendmarc]\n"
-		"\t--dbuser=USER        database user [opendmarc]\n"
-		"\t--dbpasswd=PASSWORD  database password [opendmarc]\n"
-		"\t--dbsocket=PATH      MySQL/MariaDB Unix socket\n"
-		"\t--dbtls=off|on|verify TLS to MySQL/MariaDB (--dbtls-ca=FILE)\n"
+		DBOPTS_USAGE
 		"\t--input=FILE         history file (as well as the operands)\n"
 		"\t--rejects=FILE       where malformed records go [FILE.rejected]\n"
 		"\t--batch=N            records per transaction [5000]\n"

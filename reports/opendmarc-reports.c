@@ -64,8 +64,7 @@ static const struct cmdopt options[] = {
 	{ "queue-only", 0 }, { "send-only", 0 }, { "retry-base", 1 }, { "retry-max", 1 },
 	{ "retry-days", 1 }, { "retry-now", 0 }, { "test-dns-data", 1 }, { "now", 1 }, { "suppress", 1 },
 	{ "unsuppress", 1 }, { "list-suppressed", 0 }, { "outbox-list", 0 },
-	{ "dbhost", 1 }, { "dbport", 1 }, { "dbname", 1 }, { "dbuser", 1 }, { "dbpasswd", 1 },
-	{ "dbsocket", 1 }, { "dbtls", 1 }, { "dbtls-ca", 1 }, { "help", 0 }, { "version", 0 }, { NULL, 0 },
+	DBOPTS_CMDOPTS, { "help", 0 }, { "version", 0 }, { NULL, 0 },
 };
 
 static void usage(FILE *out)

@@ -33,8 +33,7 @@ struct params_args {
 };
 
 static const struct cmdopt params_options[] = {
-	{ "dbhost", 1 }, { "dbport", 1 }, { "dbname", 1 }, { "dbuser", 1 },
-	{ "dbpasswd", 1 }, { "dbsocket", 1 }, { "dbtls", 1 }, { "dbtls-ca", 1 }, { "rua", 1 }, { "unlock", 0 },
+	DBOPTS_CMDOPTS, { "rua", 1 }, { "unlock", 0 },
 	{ "show", 0 }, { "verbose", 0 }, { "help", 0 }, { "version", 0 }, { NULL, 0 },
 };
 
@@ -42,13 +41,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: opendmarc-params [options] domain\n"
-		"\t--dbhost=HOST        MySQL/MariaDB host [localhost]\n"
-		"\t--dbport=PORT        MySQL/MariaDB port [3306]\n"
-		"\t--dbname=NAME        database name, SQLite file, or DSN [opendmarc]\n"
-		"\t--dbuser=USER        database user [opendmarc]\n"
-		"\t--dbpasswd=PASSWORD  database password [opendmarc]\n"
-		"\t--dbsocket=PATH      MySQL/MariaDB Unix socket\n"
-		"\t--dbtls=off|on|verify TLS to MySQL/MariaDB (--dbtls-ca=FILE)\n"
+		DBOPTS_USAGE
 		"\t--rua=URIS           aggregate report URI(s), comma-separated\n"
 		"\t--unlock             unlocks the domain's record\n"
 		"\t--show               print the domain's parameters, change nothing\n"
