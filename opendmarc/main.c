@@ -13,6 +13,7 @@
  *	SIGTERM), then smfi_main().  See opendmarc(8).
  */
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <netinet/in.h>
@@ -584,6 +585,9 @@ int main(int argc, char **argv)
 	struct runtime *rt = NULL;
 	int status;
 
+	/* libmilter runs a thread per session; glibc would give each its own
+	 * malloc arena (8 per core), most of it idle between messages */
+	(void)mallopt(M_ARENA_MAX, 2);
 	parse_args(argc, argv);
 	c = load_config(err, sizeof err);
 	if (c == NULL)
