@@ -5,6 +5,7 @@
  *	Contract in cmdline.h.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmdline.h"
@@ -71,4 +72,18 @@ int cmdline_parse(int argc, char **argv, const struct cmdopt *opts, cmdline_fn f
 		args[nargs++] = argv[i];
 	}
 	return nargs;
+}
+
+int cmdline_number(const char *name, const char *v, long min, long max, long *out, char *err,
+		   size_t errlen)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (*v == '\0' || *end != '\0' || n < min || n > max) {
+		snprintf(err, errlen, "--%s: not a number from %ld to %ld: %s", name, min, max, v);
+		return -1;
+	}
+	*out = n;
+	return 0;
 }

@@ -29,6 +29,9 @@ struct cmdopt {
 typedef int (*cmdline_fn)(void *ctx, const char *name, const char *value, char *err,
 			  size_t errlen);
 
+/* v as a decimal in [min, max] into *out; -1 with "--name: ..." in err. */
+int cmdline_number(const char *name, const char *v, long min, long max, long *out, char *err,
+		   size_t errlen);
 int cmdline_parse(int argc, char **argv, const struct cmdopt *opts, cmdline_fn fn, void *ctx,
 		  char **args, int maxargs, char *err, size_t errlen);
 

@@ -61,19 +61,6 @@ static void usage(FILE *out)
 		IMPORTSTATS_CONFFILE);
 }
 
-static int parse_count(const char *name, const char *v, long *out, char *err, size_t errlen)
-{
-	char *end;
-	long n = strtol(v, &end, 10);
-
-	if (*v == '\0' || *end != '\0' || n < 0) {
-		snprintf(err, errlen, "--%s: not a number: %s", name, v);
-		return -1;
-	}
-	*out = n;
-	return 0;
-}
-
 static int on_option(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 {
 	struct importstats_args *a = ctx;
@@ -85,9 +72,9 @@ static int on_option(void *ctx, const char *name, const char *value, char *err, 
 	if (strcmp(name, "conf") == 0 || strcmp(name, "c") == 0)
 		a->conf = value;
 	else if (strcmp(name, "batch") == 0)
-		return parse_count(name, value, &a->imp.batch, err, errlen);
+		return cmdline_number(name, value, 1, 1000000, &a->imp.batch, err, errlen);
 	else if (strcmp(name, "torn-grace") == 0)
-		return parse_count(name, value, &a->imp.torn_grace, err, errlen);
+		return cmdline_number(name, value, 0, 86400, &a->imp.torn_grace, err, errlen);
 	else if (strcmp(name, "verbose") == 0)
 		a->imp.verbose = on;
 	else if (strcmp(name, "help") == 0)

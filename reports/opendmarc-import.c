@@ -62,19 +62,6 @@ static void usage(FILE *out)
 		REPORTS_STATEDIR);
 }
 
-static int parse_long(const char *name, const char *v, long *out, char *err, size_t errlen)
-{
-	char *end;
-	long n = strtol(v, &end, 10);
-
-	if (*v == '\0' || *end != '\0' || n < 0) {
-		snprintf(err, errlen, "--%s: not a number: %s", name, v);
-		return -1;
-	}
-	*out = n;
-	return 0;
-}
-
 static int on_option(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 {
 	struct import_args *a = ctx;
@@ -88,9 +75,9 @@ static int on_option(void *ctx, const char *name, const char *value, char *err, 
 	else if (strcmp(name, "rejects") == 0)
 		a->imp.rejects = value;
 	else if (strcmp(name, "batch") == 0)
-		return parse_long(name, value, &a->imp.batch, err, errlen);
+		return cmdline_number(name, value, 1, 1000000, &a->imp.batch, err, errlen);
 	else if (strcmp(name, "torn-grace") == 0)
-		return parse_long(name, value, &a->imp.torn_grace, err, errlen);
+		return cmdline_number(name, value, 0, 86400, &a->imp.torn_grace, err, errlen);
 	else if (strcmp(name, "rotate") == 0)
 		a->rotate = on;
 	else if (strcmp(name, "verbose") == 0)

@@ -103,20 +103,6 @@ static void usage(FILE *out)
 		REPORTS_STATEDIR);
 }
 
-static int number(const char *name, const char *v, long min, long max, long *out, char *err,
-		  size_t errlen)
-{
-	char *end;
-	long n = strtol(v, &end, 10);
-
-	if (*v == '\0' || *end != '\0' || n < min || n > max) {
-		snprintf(err, errlen, "--%s: not a number from %ld to %ld: %s", name, min, max, v);
-		return -1;
-	}
-	*out = n;
-	return 0;
-}
-
 static int copy(char *dst, size_t size, const char *name, const char *v, char *err, size_t errlen)
 {
 	if (strlen(v) >= size) {
@@ -134,19 +120,19 @@ static int on_number(struct args *a, const char *name, const char *v, char *err,
 	long n;
 	int rc = 1;
 
-	if (strcmp(name, "interval") == 0 && (rc = number(name, v, 1, 366L * 86400, &n, err, errlen)) == 0)
+	if (strcmp(name, "interval") == 0 && (rc = cmdline_number(name, v, 1, 366L * 86400, &n, err, errlen)) == 0)
 		c->interval = n, a->interval_given = 1;
-	else if (strcmp(name, "smtp-port") == 0 && (rc = number(name, v, 1, 65535, &n, err, errlen)) == 0)
+	else if (strcmp(name, "smtp-port") == 0 && (rc = cmdline_number(name, v, 1, 65535, &n, err, errlen)) == 0)
 		c->smtp.port = (unsigned)n;
-	else if (strcmp(name, "smtp-timeout") == 0 && (rc = number(name, v, 1, 3600, &n, err, errlen)) == 0)
+	else if (strcmp(name, "smtp-timeout") == 0 && (rc = cmdline_number(name, v, 1, 3600, &n, err, errlen)) == 0)
 		c->smtp.timeout = n;
-	else if (strcmp(name, "retry-base") == 0 && (rc = number(name, v, 0, 86400, &n, err, errlen)) == 0)
+	else if (strcmp(name, "retry-base") == 0 && (rc = cmdline_number(name, v, 0, 86400, &n, err, errlen)) == 0)
 		c->retry_base = n;
-	else if (strcmp(name, "retry-max") == 0 && (rc = number(name, v, 0, 7 * 86400, &n, err, errlen)) == 0)
+	else if (strcmp(name, "retry-max") == 0 && (rc = cmdline_number(name, v, 0, 7 * 86400, &n, err, errlen)) == 0)
 		c->retry_max = n;
-	else if (strcmp(name, "now") == 0 && (rc = number(name, v, 1, 4102444800L, &n, err, errlen)) == 0)
+	else if (strcmp(name, "now") == 0 && (rc = cmdline_number(name, v, 1, 4102444800L, &n, err, errlen)) == 0)
 		c->now = (time_t)n;
-	else if (strcmp(name, "retry-days") == 0 && (rc = number(name, v, 0, 365, &n, err, errlen)) == 0)
+	else if (strcmp(name, "retry-days") == 0 && (rc = cmdline_number(name, v, 0, 365, &n, err, errlen)) == 0)
 		c->retry_days = n;
 	return rc;
 }
