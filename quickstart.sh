@@ -16,7 +16,7 @@ top=$(cd "$(dirname "$0")" && pwd)
 cd "$top" || exit 1
 PACKAGES="build-essential autoconf automake libtool pkg-config libidn2-dev publicsuffix
  clang libclang-rt-14-dev nsd dnsutils libopendmarc-dev libopendmarc2 opendmarc
- libmilter-dev miltertest libxml2-utils sqlite3 libsqlite3-dev m4
+ miltertest libxml2-utils sqlite3 libsqlite3-dev m4
  libmariadb-dev mariadb-server postfix swaks libspf2-dev libopendkim-dev
  libmail-dkim-perl libswitch-perl libdbi-perl libdbd-mysql-perl libjson-perl
  libcurl4-openssl-dev zlib1g-dev libmail-dmarc-perl socat openssl"

@@ -72,7 +72,7 @@ const struct config_option config_options[] = {
 	OPT("IgnoreMailFrom", CONFIG_STRING, NULL, ignore_mail_from,
 	    "From domains not evaluated (comma-separated)"),
 	OPTN("MilterDebug", "0", milter_debug, 0, 6,
-	     "libmilter debug level"),
+	     "milter protocol debug level (6: trace commands)"),
 	OPT("PidFile", CONFIG_STRING, NULL, pid_file,
 	    "write the process id to this file"),
 	OPT("PublicSuffixList", CONFIG_STRING, NULL, public_suffix_list,

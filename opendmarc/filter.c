@@ -1,5 +1,5 @@
 /*
- * filter - the libmilter callbacks: thin adapters onto session.c.  See filter.h.
+ * filter - the milter handlers: thin adapters onto session.c.  See filter.h.
  */
 #include "filter.h"
 
@@ -70,17 +70,17 @@ long filter_drain(int seconds)
 	return n;
 }
 
-static struct session *get_session(SMFICTX *ctx)
+static struct session *get_session(struct mctx *m)
 {
-	void *p = smfi_getpriv(ctx);
+	void *p = mctx_getpriv(m);
 
 	return p == &conn_ignored ? NULL : p;
 }
 
 /* Ends what connect started: the session, its runtime reference, the count. */
-static void conn_end(SMFICTX *ctx)
+static void conn_end(struct mctx *m)
 {
-	void *p = smfi_getpriv(ctx);
+	void *p = mctx_getpriv(m);
 
 	if (p == NULL)
 		return;
@@ -91,7 +91,7 @@ static void conn_end(SMFICTX *ctx)
 		session_free(&s);
 		runtime_release(rt);
 	}
-	smfi_setpriv(ctx, NULL);
+	mctx_setpriv(m, NULL);
 	conn_count(-1);
 }
 
@@ -99,34 +99,34 @@ static void conn_end(SMFICTX *ctx)
 
 static int op_insheader(void *h, int idx, const char *name, const char *value)
 {
-	return smfi_insheader(h, idx, (char *)name, (char *)value) == MI_SUCCESS ? 0 : -1;
+	return mctx_insheader(h, idx, name, value);
 }
 
 static int op_delheader(void *h, const char *name, int idx)
 {
-	return smfi_chgheader(h, (char *)name, idx, NULL) == MI_SUCCESS ? 0 : -1;
+	return mctx_chgheader(h, name, idx, NULL);
 }
 
 static int op_setreply(void *h, const char *code, const char *esc, const char *text)
 {
-	return smfi_setreply(h, (char *)code, (char *)esc, (char *)text) == MI_SUCCESS ? 0 : -1;
+	return mctx_setreply(h, code, esc, text);
 }
 
 static int op_quarantine(void *h, const char *reason)
 {
-	return smfi_quarantine(h, (char *)reason) == MI_SUCCESS ? 0 : -1;
+	return mctx_quarantine(h, reason);
 }
 
 static int op_addrcpt(void *h, const char *rcpt)
 {
-	return smfi_addrcpt(h, (char *)rcpt) == MI_SUCCESS ? 0 : -1;
+	return mctx_addrcpt(h, rcpt);
 }
 
 static const struct out_ops milter_ops = {
 	op_insheader, op_delheader, op_setreply, op_quarantine, op_addrcpt,
 };
 
-/* ---- callbacks ------------------------------------------------------ */
+/* ---- handlers ------------------------------------------------------- */
 
 static void client_address(struct session *s, const struct sockaddr *sa)
 {
@@ -146,175 +146,142 @@ static void client_address(struct session *s, const struct sockaddr *sa)
 	}
 }
 
-static sfsistat mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
+static enum mstat on_connect(struct mctx *m, const char *hostname, const struct sockaddr *sa)
 {
 	struct runtime *rt;
 	struct session *s;
 	const char *j;
 
-	conn_end(ctx); /* a second connect without close (MTA reusing the connection) */
+	conn_end(m); /* a second connect without close (MTA reusing the connection) */
 	if (atomic_load(&refusing))
-		return SMFIS_TEMPFAIL; /* draining: the MTA tries again later */
+		return MS_TEMPFAIL; /* draining: the MTA tries again later */
 	rt = runtime_acquire();
 	if (rt == NULL)
-		return SMFIS_TEMPFAIL;
+		return MS_TEMPFAIL;
 	conn_count(1);
 	s = session_new(rt);
 	snprintf(s->host, sizeof s->host, "%s", hostname != NULL ? hostname : "");
-	client_address(s, hostaddr);
-	j = smfi_getsymval(ctx, "j");
+	client_address(s, sa);
+	j = mctx_symval(m, "j");
 	snprintf(s->mta_name, sizeof s->mta_name, "%s", j != NULL ? j : "");
 	if (hostlist_match(rt->ignore, s->ip, s->host)) {
 		dmlog(LOG_DEBUG, "ignoring connection from %s [%s]", s->host, s->ip);
 		session_free(&s);
 		runtime_release(rt);
-		smfi_setpriv(ctx, &conn_ignored);
-		return SMFIS_ACCEPT;
+		mctx_setpriv(m, &conn_ignored);
+		return MS_ACCEPT;
 	}
-	smfi_setpriv(ctx, s);
-	return SMFIS_CONTINUE;
+	mctx_setpriv(m, s);
+	return MS_CONTINUE;
 }
 
-static sfsistat mlfi_helo(SMFICTX *ctx, char *helo)
+static void on_helo(struct mctx *m, const char *helo)
 {
-	struct session *s = get_session(ctx);
+	struct session *s = get_session(m);
 
 	if (s != NULL)
 		snprintf(s->helo, sizeof s->helo, "%s", helo != NULL ? helo : "");
-	return SMFIS_CONTINUE;
 }
 
-static sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
+static enum mstat on_envfrom(struct mctx *m, const char **argv, size_t argc)
 {
-	struct session *s = get_session(ctx);
-	const char *auth = smfi_getsymval(ctx, "{auth_authen}");
+	struct session *s = get_session(m);
+	const char *auth = mctx_symval(m, "{auth_authen}");
 	char addr[512];
 	size_t n;
 
 	if (s == NULL)
-		return SMFIS_ACCEPT;
+		return MS_ACCEPT;
 	if (auth != NULL && *auth != '\0' && s->rt->cfg->ignore_authenticated) {
 		dmlog(LOG_DEBUG, "ignoring message from authenticated client %s", auth);
-		return SMFIS_ACCEPT;
+		return MS_ACCEPT;
 	}
-	snprintf(addr, sizeof addr, "%s", argv != NULL && argv[0] != NULL ? argv[0] : "");
+	snprintf(addr, sizeof addr, "%s", argc > 0 ? argv[0] : "");
 	n = strlen(addr);
 	if (n >= 2 && addr[0] == '<' && addr[n - 1] == '>') {
 		memmove(addr, addr + 1, n - 2);
 		addr[n - 2] = '\0';
 	}
 	session_begin(s, addr);
-	return SMFIS_CONTINUE;
+	return MS_CONTINUE;
 }
 
-static sfsistat mlfi_header(SMFICTX *ctx, char *name, char *value)
+static void on_header(struct mctx *m, const char *name, const char *value)
 {
-	struct session *s = get_session(ctx);
+	struct session *s = get_session(m);
 
 	if (s != NULL && s->msg != NULL)
-		session_header(s, name, value != NULL ? value : "");
-	return SMFIS_NOREPLY; /* SMFIP_NR_HDR, see mlfi_negotiate */
+		session_header(s, name, value);
 }
 
-static sfsistat mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+static void on_body(struct mctx *m, const unsigned char *chunk, size_t len)
 {
-	struct session *s = get_session(ctx);
+	struct session *s = get_session(m);
 
 	if (s != NULL && s->msg != NULL)
 		session_body(s, chunk, len);
-	return SMFIS_CONTINUE;
 }
 
-static sfsistat mlfi_eom(SMFICTX *ctx)
+static enum mstat on_eom(struct mctx *m)
 {
-	struct session *s = get_session(ctx);
+	struct session *s = get_session(m);
 	const char *jobid;
 	enum dm_action act;
 
 	if (s == NULL || s->msg == NULL)
-		return SMFIS_ACCEPT;
-	jobid = smfi_getsymval(ctx, "i");
+		return MS_ACCEPT;
+	jobid = mctx_symval(m, "i");
 	if (jobid == NULL)
 		jobid = JOBID_UNKNOWN;
 	if (runtime_eval_enter() != 0) {
 		dmlog(LOG_WARNING, "%s: shutting down, message temp-failed", jobid);
 		session_end_message(s);
-		return SMFIS_TEMPFAIL;
+		return MS_TEMPFAIL;
 	}
-	act = session_eom(s, jobid, &milter_ops, ctx);
+	act = session_eom(s, jobid, &milter_ops, m);
 	runtime_eval_leave();
 	session_end_message(s);
 	switch (act) {
 	case ACT_REJECT:
-		return SMFIS_REJECT;
+		return MS_REJECT;
 	case ACT_TEMPFAIL:
-		return SMFIS_TEMPFAIL;
+		return MS_TEMPFAIL;
 	default:
-		return SMFIS_ACCEPT;
+		return MS_ACCEPT;
 	}
 }
 
-static sfsistat mlfi_abort(SMFICTX *ctx)
+static void on_abort(struct mctx *m)
 {
-	struct session *s = get_session(ctx);
+	struct session *s = get_session(m);
 
 	if (s != NULL)
 		session_end_message(s);
-	return SMFIS_CONTINUE;
 }
 
-static sfsistat mlfi_close(SMFICTX *ctx)
+static void on_close(struct mctx *m)
 {
-	conn_end(ctx);
-	return SMFIS_CONTINUE;
+	conn_end(m);
 }
 
-static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
-			       unsigned long f2, unsigned long f3, unsigned long *pf0,
-			       unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+/* asked when the MTA opens a connection: DKIMSelfValidate needs the body */
+static int wants_body(void)
 {
-	const unsigned long want_actions =
-		SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE | SMFIF_ADDRCPT;
-	/*
-	 * DATA is not skipped on purpose: Postfix sends its macros with
-	 * nothing to answer and then waits ~40 ms on a delayed ACK (Nagle)
-	 * before the first header; our reply to DATA carries that ACK.
-	 * Measured with bench/milter.sh: 85 -> 418 messages/s over inet:.
-	 */
-	unsigned long skip_steps =
-		SMFIP_NORCPT | SMFIP_NOBODY | SMFIP_NOUNKNOWN | SMFIP_NOEOH;
 	struct runtime *rt = runtime_acquire();
+	int yes = session_wants_body(rt);
 
-	if (session_wants_body(rt)) /* DKIMSelfValidate */
-		skip_steps &= ~(unsigned long)SMFIP_NOBODY;
 	runtime_release(rt);
-	*pf0 = f0 & want_actions;
-	/*
-	 * No reply per header: one round trip less per header field.  Asked
-	 * for even when the MTA lacks it: libmilter then answers CONTINUE for
-	 * us ("fake_pflags"), so mlfi_header may always say NOREPLY.
-	 */
-	*pf1 = (f1 & skip_steps) | SMFIP_NR_HDR;
-	*pf2 = 0;
-	*pf3 = 0;
-	return SMFIS_CONTINUE;
+	return yes;
 }
 
-struct smfiDesc filter_desc = {
-	"OpenDMARC Filter",
-	SMFI_VERSION,
-	SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE | SMFIF_ADDRCPT,
-	mlfi_connect,
-	mlfi_helo,
-	mlfi_envfrom,
-	NULL, /* envrcpt */
-	mlfi_header,
-	NULL, /* eoh */
-	mlfi_body,
-	mlfi_eom,
-	mlfi_abort,
-	mlfi_close,
-	NULL, /* unknown */
-	NULL, /* data */
-	mlfi_negotiate,
+const struct milter_handlers filter_handlers = {
+	.connect = on_connect,
+	.helo = on_helo,
+	.envfrom = on_envfrom,
+	.header = on_header,
+	.body = on_body,
+	.eom = on_eom,
+	.abort = on_abort,
+	.close = on_close,
+	.wants_body = wants_body,
 };

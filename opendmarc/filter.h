@@ -1,19 +1,16 @@
 /*
  * NAME
- *	filter - the libmilter callbacks
+ *	filter - the milter handlers
  * SYNOPSIS
- *	smfi_register(filter_desc);
+ *	milterd_run(&filter_handlers);
  * DESCRIPTION
- *	Each callback is a thin adapter: connect takes a reference on the
+ *	Each handler is a thin adapter: connect takes a reference on the
  *	runtime in force and applies IgnoreHosts, envfrom applies
  *	IgnoreAuthenticatedClients and starts a message, header stores the
- *	field, eom hands the message to session_eom() with the smfi_* output
- *	operations and maps its action to an SMFIS_* code, close drops the
- *	reference.  The negotiate callback (milter protocol v6) asks the MTA
- *	to skip RCPT, DATA, unknown commands, end of header and (unless
- *	DKIMSelfValidate wants it for session_body()) the body,
- *	and keeps only the actions we use: add and change header fields,
- *	quarantine, add a recipient.
+ *	field, eom hands the message to session_eom() with the mctx_* output
+ *	operations and maps its action to an MS_* code, close drops the
+ *	reference.  wants_body() tells milterd whether to ask the MTA for
+ *	the body (DKIMSelfValidate needs it for session_body()).
  *
  *	Each evaluation runs between runtime_eval_enter() and
  *	runtime_eval_leave(), so a reload never changes library settings
@@ -27,9 +24,9 @@
 #ifndef FILTER_H
 #define FILTER_H
 
-#include <libmilter/mfapi.h>
+#include "milterd.h"
 
-extern struct smfiDesc filter_desc;
+extern const struct milter_handlers filter_handlers;
 
 void filter_refuse_new(void);
 long filter_drain(int seconds);

@@ -6,18 +6,15 @@
  *		  [-t file] [-u user[:group]] [-v] [-V]
  * DESCRIPTION
  *	Thin main: options and configuration, library set-up, the milter
- *	socket (TCP_NODELAY on a TCP listener, so end-of-message replies are
- *	not held back by Nagle against a delayed ACK), chroot, privilege
+ *	socket (milterd_listen()), chroot, privilege
  *	drop, background, pid file, the AutoRestart supervisor, the signal
  *	mask and the signal thread (reload on SIGHUP and SIGUSR1, drain on
- *	SIGTERM), then smfi_main().  See opendmarc(8).
+ *	SIGTERM), then milterd_run().  See opendmarc(8).
  */
 #include <errno.h>
 #include <malloc.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
@@ -132,26 +129,6 @@ static struct config *load_config(char *err, size_t errlen)
 	return c;
 }
 
-/* Turns on TCP_NODELAY on every listening TCP socket libmilter opened. */
-static void listener_nodelay(void)
-{
-	int fd, one = 1;
-
-	for (fd = 3; fd < 1024; fd++) {
-		int acc = 0, dom = 0;
-		socklen_t len = sizeof acc;
-
-		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) != 0 || !acc)
-			continue;
-		len = sizeof dom;
-		if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &len) != 0 ||
-		    (dom != AF_INET && dom != AF_INET6))
-			continue;
-		if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
-			dmlog(LOG_WARNING, "setsockopt(TCP_NODELAY): %s", strerror(errno));
-	}
-}
-
 struct identity {
 	char name[256];
 	uid_t uid;
@@ -196,22 +173,7 @@ static int become_user(const struct identity *id, char *err, size_t errlen)
 
 static int open_socket(const struct config *c, char *err, size_t errlen)
 {
-	if (smfi_setconn(c->socket) != MI_SUCCESS) {
-		snprintf(err, errlen, "%s: smfi_setconn() failed", c->socket);
-		return -1;
-	}
-	if (c->milter_debug > 0)
-		(void)smfi_setdbg((int)c->milter_debug);
-	if (smfi_register(filter_desc) != MI_SUCCESS) {
-		snprintf(err, errlen, "smfi_register() failed");
-		return -1;
-	}
-	if (smfi_opensocket(1) != MI_SUCCESS) {
-		snprintf(err, errlen, "%s: smfi_opensocket() failed", c->socket);
-		return -1;
-	}
-	listener_nodelay();
-	return 0;
+	return milterd_listen(c->socket, (int)c->milter_debug, err, errlen);
 }
 
 /*
@@ -281,45 +243,11 @@ static void write_pidfile(const char *path)
 }
 
 /*
- * Signals.  libmilter's signal thread, started by smfi_main(), waits with
- * sigwait() for SIGHUP, SIGTERM and SIGINT and stops the filter on any of
- * them; Debian's libmilter (built with the workers pool) then abandons
- * the sessions in progress at once.  libmilter has no API to change that,
- * and POSIX lets a signal sent to the process go to any one thread that
- * waits for it, so a second waiter would only race libmilter.
- *
- * So this file defines sigwait() itself, which takes the place of the C
- * library's for the whole program (ELF symbol interposition, for the
- * shared and the static libmilter alike): when the set is libmilter's,
- * SIGHUP and SIGTERM are taken out of it.  The only thread that ever
- * waits for them is then signal_thread(), which reloads on SIGHUP and
- * SIGUSR1 and drains on SIGTERM; SIGINT stays libmilter's (stop at once).
- * Every one of these signals is blocked in the main thread before any
- * thread exists, so all threads inherit the mask.  Any other caller's
- * set is waited for unchanged.
+ * Signals.  Every one of these is blocked in the main thread before any
+ * thread exists, so all threads inherit the mask and only
+ * signal_thread() ever takes them: SIGHUP and SIGUSR1 reload, SIGTERM
+ * drains and stops, SIGINT stops at once.
  */
-static atomic_int libmilter_tamed; /* set by libmilter's signal thread, read by ours */
-
-int sigwait(const sigset_t *set, int *sig)
-{
-	sigset_t want = *set;
-	int r;
-
-	if (sigismember(set, SIGHUP) == 1 && sigismember(set, SIGTERM) == 1 &&
-	    sigismember(set, SIGINT) == 1) {
-		sigdelset(&want, SIGHUP);
-		sigdelset(&want, SIGTERM);
-		atomic_store(&libmilter_tamed, 1);
-	}
-	do
-		r = sigwaitinfo(&want, NULL);
-	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return errno;
-	*sig = r;
-	return 0;
-}
-
 static void block_signals(void)
 {
 	sigset_t set;
@@ -414,8 +342,8 @@ static void reload(void)
 
 /*
  * SIGTERM: new connections are temp-failed at connect, the open ones
- * may finish (DRAIN_SECONDS at most), then evaluation stops and
- * libmilter is told to stop; smfi_main() returns.
+ * may finish (DRAIN_SECONDS at most), then evaluation stops and the
+ * listener is told to stop; milterd_run() returns.
  */
 #define DRAIN_SECONDS 30
 
@@ -433,24 +361,20 @@ static void drain_and_stop(void)
 			      left == 1 ? "" : "s", DRAIN_SECONDS);
 	}
 	runtime_eval_close();
-	(void)smfi_stop();
+	milterd_stop();
 }
 
 static void *signal_thread(void *arg)
 {
 	sigset_t set;
-	int sig, i;
+	int sig;
 
 	(void)arg;
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGUSR1);
-	for (i = 0; i < 500 && !atomic_load(&libmilter_tamed); i++)
-		usleep(10000);
-	if (!atomic_load(&libmilter_tamed))
-		dmlog(LOG_WARNING, "libmilter's signal thread was not seen; SIGHUP and SIGTERM "
-		      "may stop the filter at once");
+	sigaddset(&set, SIGINT);
 	for (;;) {
 		sig = sigwaitinfo(&set, NULL);
 		if (sig == SIGHUP || sig == SIGUSR1) {
@@ -458,6 +382,11 @@ static void *signal_thread(void *arg)
 		} else if (sig == SIGTERM) {
 			dmlog(LOG_INFO, "SIGTERM: stopping");
 			drain_and_stop();
+			return NULL;
+		} else if (sig == SIGINT) {
+			dmlog(LOG_INFO, "SIGINT: stopping at once");
+			runtime_eval_close();
+			milterd_stop();
 			return NULL;
 		}
 	}
@@ -561,7 +490,7 @@ static void supervise(const struct config *c)
 	}
 }
 
-/* After smfi_main() returns: nothing evaluates or reloads any more. */
+/* After milterd_run() returns: nothing evaluates or reloads any more. */
 static void stop_work(void)
 {
 	runtime_eval_close();
@@ -585,7 +514,7 @@ int main(int argc, char **argv)
 	struct runtime *rt = NULL;
 	int status;
 
-	/* libmilter runs a thread per session; glibc would give each its own
+	/* milterd runs a thread per connection; glibc would give each its own
 	 * malloc arena (8 per core), most of it idle between messages */
 	(void)mallopt(M_ARENA_MAX, 2);
 	parse_args(argc, argv);
@@ -625,7 +554,8 @@ int main(int argc, char **argv)
 	dmlog(LOG_INFO, "OpenDMARC Filter v%s starting (args: %s)", DMARCF_VERSION, cl.args);
 	if (rt->trusted[0] != '\0')
 		dmlog(LOG_INFO, "additional trusted authentication services: %s", rt->trusted);
-	status = smfi_main() == MI_SUCCESS ? 0 : 1;
+	status = milterd_run(&filter_handlers) == 0 ? 0 : 1;
+	milterd_close();
 	stop_work();
 	dmlog(LOG_INFO, "OpenDMARC Filter v%s terminating", DMARCF_VERSION);
 	if (c->pid_file != NULL)
