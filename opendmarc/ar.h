@@ -10,7 +10,8 @@
  *	Both parsers run on tok5322 with the A-R specials ('=' and '/').
  *	ar_parse() fills authserv-id, optional version and up to
  *	AR_MAX_RESULTS resinfo entries (method, result, reason, up to
- *	AR_MAX_PROPS ptype.property=value each); comments are skipped;
+ *	AR_MAX_PROPS ptype.property=value each; entries past nresults are
+ *	left as they were); comments are skipped;
  *	methods and results are kept as written (unknown ones included) so
  *	callers compare them with strcasecmp().  A malformed resinfo is
  *	skipped up to the next ';' and counted in ar->skipped; values longer

@@ -90,7 +90,7 @@ static void aar_ip(const char *body, long instance, char *ip, size_t iplen)
 	if (semi == NULL || taglist_parse(body, (size_t)(semi - body), &pair, 1, &why) != 1 ||
 	    !taglist_tag_is(&pair, "i") || instance_of(pair.value, pair.value_len) != instance)
 		return;
-	ar = xcalloc(1, sizeof(*ar));
+	ar = xrealloc(NULL, sizeof(*ar));
 	if (ar_parse(semi + 1, strlen(semi + 1), ar) == 0) {
 		for (i = 0; i < ar->nresults && ip[0] == '\0'; i++) {
 			const char *v = ar_prop_get(&ar->results[i], "smtp", "remote-ip");

@@ -306,7 +306,7 @@ void message_auth_results(const struct message *m, const struct trust *t,
 			  struct auth_results *out)
 {
 	size_t i, arindex = 0;
-	struct ar_header *ar = xcalloc(1, sizeof(*ar));
+	struct ar_header *ar = xrealloc(NULL, sizeof(*ar)); /* ar_parse() sets what it uses */
 
 	memset(out, 0, sizeof(*out));
 	out->arc_ares = ARES_RESULT_UNKNOWN;

@@ -40,9 +40,11 @@
  *	MilterDebug: 1 and up logs protocol errors and connections, 6 and up
  *	traces every command ("got cmd 'X' len N") on standard error.
  *
- *	milterd_run() accepts connections until milterd_stop() and serves each
- *	in a thread of its own, calling h; it returns 0 after a stop and -1
- *	when accept() fails for good.  milterd_stop() may be called from any
+ *	milterd_run() serves connections until milterd_stop(), calling h:
+ *	worker threads wait in accept() themselves and each serves one
+ *	connection at a time, and are kept for the next one (one always
+ *	waits; at most 32 idle ones are kept).  It returns 0 after a stop
+ *	and -1 when accept() fails for good.  milterd_stop() may be called from any
  *	thread.  milterd_close() closes the listener and removes a unix
  *	socket's file.
  *
