@@ -30,6 +30,7 @@ for src in "$top"/fuzz/fuzz_*.c; do
 	arc) extra="$daemon $top/opendmarc/ar.c $top/opendmarc/arc.c $top/opendmarc/message.c
 	 $top/opendmarc/domlist.c $top/opendmarc/xalloc.c" ;;
 	milterproto) extra="$daemon $top/opendmarc/milterproto.c" ;;
+	config) extra="$daemon $top/opendmarc/conf.c $top/opendmarc/xalloc.c" ;;
 	esac
 	# shellcheck disable=SC2086
 	if ! $CC $flags "$src" $core $extra -lidn2 -o "$build/fuzz_$t" 2>"$build/$t.log"; then

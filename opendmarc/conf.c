@@ -313,39 +313,67 @@ static int split_line(char *line, char **name, char **value)
 	return 1;
 }
 
-int config_load(struct config *c, const char *path, char *err, size_t errlen)
+int config_parse(struct config *c, const char *where, const char *text, size_t len, char *err,
+		 size_t errlen)
 {
-	char line[4096], msg[512];
+	char line[CONFIG_LINE_MAX + 1], msg[512];
 	char *name, *value;
 	unsigned long lineno = 0;
+	size_t off = 0;
+
+	while (off < len) {
+		const char *nl = memchr(text + off, '\n', len - off);
+		size_t n = nl != NULL ? (size_t)(nl - (text + off)) : len - off;
+
+		lineno++;
+		if (n > CONFIG_LINE_MAX) {
+			snprintf(err, errlen, "%s:%lu: line too long", where, lineno);
+			return -1;
+		}
+		memcpy(line, text + off, n);
+		line[n] = '\0';
+		off += n + (nl != NULL);
+		if (split_line(line, &name, &value) == 0)
+			continue;
+		if (config_set(c, name, value, msg, sizeof msg) != 0) {
+			snprintf(err, errlen, "%s:%lu: %s", where, lineno, msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A configuration file is small; more than this is not one. */
+#define CONFIG_FILE_MAX (4UL * 1024 * 1024)
+
+int config_load(struct config *c, const char *path, char *err, size_t errlen)
+{
 	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t len = 0, cap = 0, n;
+	int rc;
 
 	if (f == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	while (fgets(line, sizeof line, f) != NULL) {
-		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			snprintf(err, errlen, "%s:%lu: line too long", path, lineno);
-			fclose(f);
-			return -1;
+	do {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 8192;
+			text = xrealloc(text, cap);
 		}
-		if (split_line(line, &name, &value) == 0)
-			continue;
-		if (config_set(c, name, value, msg, sizeof msg) != 0) {
-			snprintf(err, errlen, "%s:%lu: %s", path, lineno, msg);
-			fclose(f);
-			return -1;
-		}
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error", path);
-		fclose(f);
-		return -1;
+		n = fread(text + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0 && len <= CONFIG_FILE_MAX);
+	if (ferror(f) || len > CONFIG_FILE_MAX) {
+		snprintf(err, errlen, "%s: %s", path, ferror(f) ? "read error" : "file too large");
+		rc = -1;
+	} else {
+		rc = config_parse(c, path, text, len, err, errlen);
 	}
 	fclose(f);
-	return 0;
+	free(text);
+	return rc;
 }
 
 void config_dump(const struct config *c, FILE *out)

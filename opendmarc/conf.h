@@ -4,6 +4,7 @@
  * SYNOPSIS
  *	struct config *c = config_new();
  *	if (config_load(c, path, err, sizeof err) != 0) ...
+ *	if (config_parse(c, "name", text, len, err, sizeof err) != 0) ...
  *	config_set(c, "Socket", "inet:8893@localhost", err, sizeof err);
  *	config_dump(c, stdout);
  *	config_free(&c);
@@ -15,6 +16,9 @@
  *	start of a line or after white space), names are case-insensitive,
  *	booleans go by the first letter of the value (t, y, 1 true; f, n, 0
  *	false).  A later setting of the same name replaces an earlier one.
+ *	config_load() reads a file and hands its text to config_parse(),
+ *	which does no I/O; "where" names the text in messages.  A line
+ *	holds at most CONFIG_LINE_MAX bytes.
  *	config_parse_rate() reads a rate "n/t", t in seconds or with a
  *	suffix s, m, h or d (e.g. "10/1h"): 0, or -1 for other text.
  * DIAGNOSTICS
@@ -30,6 +34,8 @@
 enum config_type { CONFIG_BOOL, CONFIG_INT, CONFIG_STRING, CONFIG_OCTAL, CONFIG_ENUM, CONFIG_RATE };
 
 enum dmarc_mode { MODE_RFC7489, MODE_RFC9989 };
+
+#define CONFIG_LINE_MAX 4094
 
 struct config {
 	/* strings: NULL when unset; all owned by the config */
@@ -99,6 +105,8 @@ struct config *config_new(void);
 void config_free(struct config **cp);
 int config_set(struct config *c, const char *name, const char *value, char *err, size_t errlen);
 int config_load(struct config *c, const char *path, char *err, size_t errlen);
+int config_parse(struct config *c, const char *where, const char *text, size_t len, char *err,
+		 size_t errlen);
 int config_parse_bool(const char *value, int *out);
 int config_parse_rate(const char *text, long *n, long *seconds);
 void config_dump(const struct config *c, FILE *out);
