@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dmlog.h"
@@ -164,6 +165,7 @@ int milterd_listen(const char *spec, int debug, char *err, size_t errlen)
  * per message.  At most MAX_IDLE workers wait; others end.
  */
 #define MAX_IDLE 32
+#define STOP_WAIT_SECONDS 2
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_done = PTHREAD_COND_INITIALIZER;
@@ -269,6 +271,7 @@ static void *worker(void *arg)
 
 int milterd_run(const struct milter_handlers *h)
 {
+	struct timespec until;
 	int failed;
 
 	handlers = h;
@@ -281,6 +284,13 @@ int milterd_run(const struct milter_handlers *h)
 	/* until milterd_stop(): then the idle workers leave accept() */
 	while (!atomic_load(&stopping))
 		pthread_cond_wait(&pool_done, &pool_lock);
+	/* and end, running their thread-exit handlers (libcrypto's state);
+	 * a worker still in a connection is not waited for long */
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += STOP_WAIT_SECONDS;
+	while (workers > 0)
+		if (pthread_cond_timedwait(&pool_done, &pool_lock, &until) == ETIMEDOUT)
+			break;
 	failed = accept_failed;
 	pthread_mutex_unlock(&pool_lock);
 	return failed ? -1 : 0;
