@@ -28,7 +28,7 @@ for src in "$top"/fuzz/fuzz_*.c; do
 	case $t in
 	ar | received_spf) extra="$daemon $top/opendmarc/ar.c" ;;
 	arc) extra="$daemon $top/opendmarc/ar.c $top/opendmarc/arc.c $top/opendmarc/message.c
-	 $top/opendmarc/domlist.c $top/opendmarc/xalloc.c" ;;
+	 $top/opendmarc/domlist.c $top/opendmarc/listfile.c $top/opendmarc/xalloc.c" ;;
 	milterproto) extra="$daemon $top/opendmarc/milterproto.c" ;;
 	config) extra="$daemon $top/opendmarc/conf.c $top/opendmarc/xalloc.c" ;;
 	esac

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "listfile.h"
 #include "xalloc.h"
 
 #define DOMLIST_NAME_MAX 253
@@ -124,27 +125,14 @@ int domlist_add(struct domlist *l, const char *names, char *err, size_t errlen)
 	return 0;
 }
 
+static int add_entry(void *l, const char *entry, char *why, size_t whylen)
+{
+	return insert(l, entry, strlen(entry), why, whylen);
+}
+
 int domlist_load(struct domlist *l, const char *path, char *err, size_t errlen)
 {
-	char line[1024], why[256];
-	unsigned long lineno = 0;
-	FILE *f = fopen(path, "r");
-
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof line, f) != NULL) {
-		lineno++;
-		line[strcspn(line, "#")] = '\0';
-		if (domlist_add(l, line, why, sizeof why) != 0) {
-			snprintf(err, errlen, "%s:%lu: %s", path, lineno, why);
-			fclose(f);
-			return -1;
-		}
-	}
-	fclose(f);
-	return 0;
+	return listfile_load(path, add_entry, l, err, errlen);
 }
 
 int domlist_has(const struct domlist *l, const char *domain)

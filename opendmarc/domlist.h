@@ -11,7 +11,7 @@
  *	Names are compared case-insensitively, a trailing dot ignored;
  *	each name matches itself only (no subdomains).  domlist_add() takes
  *	names separated by commas or white space; domlist_load() reads a
- *	file of them, '#' starting a comment.  The set is kept sorted, so a
+ *	file of them (listfile.h: one reader for both list files).  The set is kept sorted, so a
  *	lookup is a binary search; a set that was built is only read, and
  *	may be shared by threads.
  * DIAGNOSTICS

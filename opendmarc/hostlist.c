@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "listfile.h"
 #include "xalloc.h"
 
 struct host_entry {
@@ -123,32 +124,14 @@ int hostlist_add(struct hostlist *h, const char *entry, char *err, size_t errlen
 	return 0;
 }
 
+static int add_entry(void *h, const char *entry, char *why, size_t whylen)
+{
+	return hostlist_add(h, entry, why, whylen);
+}
+
 int hostlist_load(struct hostlist *h, const char *path, char *err, size_t errlen)
 {
-	char line[1024], msg[256];
-	unsigned long lineno = 0;
-	FILE *f = fopen(path, "r");
-
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof line, f) != NULL) {
-		char *save = NULL, *tok;
-
-		lineno++;
-		line[strcspn(line, "#\r\n")] = '\0';
-		for (tok = strtok_r(line, " \t,", &save); tok != NULL;
-		     tok = strtok_r(NULL, " \t,", &save)) {
-			if (hostlist_add(h, tok, msg, sizeof msg) != 0) {
-				snprintf(err, errlen, "%s:%lu: %s", path, lineno, msg);
-				fclose(f);
-				return -1;
-			}
-		}
-	}
-	fclose(f);
-	return 0;
+	return listfile_load(path, add_entry, h, err, errlen);
 }
 
 static int prefix_equal(const unsigned char *a, const unsigned char *b, unsigned bits)

@@ -134,11 +134,12 @@ static void queue_verdict(struct mctx *m, enum mstat v)
 		queue(m, codes[v], NULL, 0, NULL, 0);
 }
 
-static void clear_message_macros(struct mctx *m)
+/* forgets the macros of the steps from `first` on */
+static void clear_macros(struct mctx *m, size_t first)
 {
 	size_t i;
 
-	for (i = FIRST_MESSAGE_STEP; i < NSTEPS; i++) {
+	for (i = first; i < NSTEPS; i++) {
 		free(m->macros[i]);
 		m->macros[i] = NULL;
 		m->macro_len[i] = 0;
@@ -150,7 +151,7 @@ static void end_message(struct mctx *m)
 	m->msg_verdict = MS_CONTINUE;
 	free(m->reply);
 	m->reply = NULL;
-	clear_message_macros(m);
+	clear_macros(m, FIRST_MESSAGE_STEP);
 }
 
 /* The answer to a step: the decision pending, if any, else CONTINUE;
@@ -349,17 +350,6 @@ static void do_abort(struct mctx *m)
 	end_message(m);
 }
 
-static void clear_all_macros(struct mctx *m)
-{
-	size_t i;
-
-	for (i = 0; i < NSTEPS; i++) {
-		free(m->macros[i]);
-		m->macros[i] = NULL;
-		m->macro_len[i] = 0;
-	}
-}
-
 /* Returns 0 to go on, 1 when the MTA quits, -1 on a protocol error. */
 static int dispatch(struct mctx *m, const struct mp_packet *p)
 {
@@ -382,7 +372,7 @@ static int dispatch(struct mctx *m, const struct mp_packet *p)
 	case SMFIC_QUIT: return 1;
 	case SMFIC_QUIT_NC:
 		end_connection(m);
-		clear_all_macros(m);
+		clear_macros(m, 0);
 		return 0;
 	default:
 		return -1;
@@ -437,7 +427,7 @@ void mconn_serve(int fd, int tcp, int debug, const struct milter_handlers *h)
 		dmlog(LOG_DEBUG, "milter connection %lu: protocol error; closing", m.id);
 	(void)flush_out(&m);
 	end_connection(&m);
-	clear_all_macros(&m);
+	clear_macros(&m, 0);
 	free(m.in.b);
 	free(m.out.b);
 	close(fd);
