@@ -120,6 +120,37 @@ void opendmarc_dns_fake_record(const char *name, const char *answer)
 		resolver_fake(name, answer);
 }
 
+OPENDMARC_STATUS_T opendmarc_dns_get_txt(const char *name, char **txt, size_t max, size_t *count)
+{
+	struct resolver_txt_list list;
+	size_t i;
+
+	if (count != NULL)
+		*count = 0;
+	if (name == NULL || txt == NULL || count == NULL)
+		return DMARC_PARSE_ERROR_NULL_CTX;
+	switch (resolver_txt(name, &list)) {
+	case RESOLVER_OK:
+		break;
+	case RESOLVER_NXDOMAIN:
+		return DMARC_DNS_ERROR_NXDOMAIN;
+	case RESOLVER_NODATA:
+		return DMARC_DNS_ERROR_NO_RECORD;
+	case RESOLVER_TEMPFAIL:
+		return DMARC_DNS_ERROR_TMPERR;
+	default:
+		return DMARC_PARSE_ERROR_NULL_CTX;
+	}
+	for (i = 0; i < list.count; i++) {
+		if (*count < max) {
+			txt[(*count)++] = list.txt[i];
+			list.txt[i] = NULL;
+		}
+	}
+	resolver_txt_list_free(&list);
+	return DMARC_PARSE_OKAY;
+}
+
 /* 0 when aligned, as OpenDMARC answers; mode is adkim/aspf's letter. */
 int opendmarc_policy_check_alignment(u_char *subdomain, u_char *tld, int mode)
 {

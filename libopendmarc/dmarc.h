@@ -206,6 +206,15 @@ OPENDMARC_STATUS_T opendmarc_policy_fetch_record(DMARC_POLICY_T *pctx, u_char *b
 OPENDMARC_STATUS_T opendmarc_policy_fetch_org_domain(DMARC_POLICY_T *pctx, u_char *buf, size_t buflen);
 /* DNS timeout per query in seconds (default 5); 0 keeps the default. */
 void opendmarc_policy_library_dns_timeout(int seconds);
+/* A TXT lookup through the library's resolver (its name servers, timeout,
+ * cache and fake records), for callers that need other TXT records (DKIM
+ * keys) without a second resolver: up to max records, the strings of each
+ * joined, into txt[] (the caller free()s each) and their number into
+ * *count.  Returns DMARC_PARSE_OKAY, DMARC_DNS_ERROR_NXDOMAIN,
+ * DMARC_DNS_ERROR_NO_RECORD (the name has no TXT record),
+ * DMARC_DNS_ERROR_TMPERR, or DMARC_PARSE_ERROR_NULL_CTX for a name that
+ * cannot be asked. */
+OPENDMARC_STATUS_T opendmarc_dns_get_txt(const char *name, char **txt, size_t max, size_t *count);
 
 #ifdef __cplusplus
 }

@@ -15,7 +15,7 @@
 
 #include "dmlog.h"
 #include "dynlib.h"
-#include "resolver.h"
+#include "dmarc.h"
 #include "xalloc.h"
 
 #define DKIMV_TEMPFAIL_MAX 8
@@ -169,28 +169,30 @@ static DKIM_CBSTAT key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t
 {
 	const char *d = (const char *)dk.sig_getdomain(sig);
 	const char *s = (const char *)dk.sig_getselector(sig);
-	struct resolver_txt_list list;
-	char name[DKIMV_NAME_MAX];
-	enum resolver_status st;
+	char name[DKIMV_NAME_MAX], *txt[1];
+	size_t n;
+	OPENDMARC_STATUS_T st;
 	DKIM_CBSTAT cb = DKIM_CBSTAT_ERROR;
 
 	if (d == NULL || s == NULL ||
 	    (size_t)snprintf(name, sizeof name, "%s.%s.%s", s, DKIM_DNSKEYNAME, d) >= sizeof name)
 		return DKIM_CBSTAT_NOTFOUND;
-	st = resolver_txt(name, &list);
-	if (st == RESOLVER_NXDOMAIN || st == RESOLVER_NODATA)
+	/* the library's resolver: one cache, one configuration, its fakes */
+	st = opendmarc_dns_get_txt(name, txt, 1, &n);
+	if (st == DMARC_DNS_ERROR_NXDOMAIN || st == DMARC_DNS_ERROR_NO_RECORD)
 		return DKIM_CBSTAT_NOTFOUND;
-	if (st == RESOLVER_TEMPFAIL) {
+	if (st == DMARC_DNS_ERROR_TMPERR) {
 		keyfail_note(dk.get_user_context(dkim), d, s);
 		return DKIM_CBSTAT_TRYAGAIN;
 	}
-	if (st != RESOLVER_OK)
+	if (st != DMARC_PARSE_OKAY)
 		return DKIM_CBSTAT_ERROR;
-	if (list.count > 0 && strlen(list.txt[0]) < buflen) {
-		memcpy(buf, list.txt[0], strlen(list.txt[0]) + 1);
+	if (n > 0 && strlen(txt[0]) < buflen) {
+		memcpy(buf, txt[0], strlen(txt[0]) + 1);
 		cb = DKIM_CBSTAT_CONTINUE;
 	}
-	resolver_txt_list_free(&list);
+	if (n > 0)
+		free(txt[0]);
 	return cb;
 }
 
@@ -220,7 +222,7 @@ static void lib_init(void)
 
 /* ---- one message -------------------------------------------------------- */
 
-struct dkimv *dkimv_begin(const char *jobid, long dns_timeout)
+struct dkimv *dkimv_begin(const char *jobid)
 {
 	struct dkimv *v = xcalloc(1, sizeof(*v));
 	DKIM_STAT st = DKIM_STAT_INTERNAL;
@@ -233,7 +235,6 @@ struct dkimv *dkimv_begin(const char *jobid, long dns_timeout)
 		return v;
 	}
 	pthread_once(&lib_once, lib_init);
-	resolver_configure(-1, NULL, (int)dns_timeout);
 	if (lib != NULL)
 		v->dkim = dk.verify(lib, (const unsigned char *)v->jobid, NULL, &st);
 	if (v->dkim == NULL) {

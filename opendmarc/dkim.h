@@ -5,7 +5,7 @@
  * SYNOPSIS
  *	if (dkimv_load(err, sizeof err) != 0) ...	(DKIMSelfValidate on)
  *
- *	struct dkimv *v = dkimv_begin(jobid, dns_timeout);
+ *	struct dkimv *v = dkimv_begin(jobid);
  *	dkimv_header(v, name, value);		(each field, in order)
  *	dkimv_body(v, chunk, len);		(each body chunk)
  *	n = dkimv_end(v, results, MESSAGE_DKIM_MAX);
@@ -64,7 +64,7 @@
 struct dkimv;
 
 int dkimv_load(char *err, size_t errlen);
-struct dkimv *dkimv_begin(const char *jobid, long dns_timeout);
+struct dkimv *dkimv_begin(const char *jobid);
 void dkimv_header(struct dkimv *v, const char *name, const char *value);
 void dkimv_body(struct dkimv *v, const unsigned char *buf, size_t len);
 size_t dkimv_end(struct dkimv *v, struct auth_dkim *out, size_t max);

@@ -15,7 +15,6 @@
 #include "arc.h"
 #include "dkim.h"
 #include "dmarc.h"
-#include "resolver.h"
 #include "spf.h"
 #include "xalloc.h"
 
@@ -87,8 +86,7 @@ int runtime_load_dnsdata(const char *path, char *err, size_t errlen)
 		e = value + strlen(value);
 		while (e > value && isspace((unsigned char)e[-1]))
 			*--e = '\0';
-		opendmarc_dns_fake_record(name, value);
-		resolver_fake(name, value); /* the daemon's own copy: SPF TXT, DKIM keys */
+		opendmarc_dns_fake_record(name, value); /* DMARC records and DKIM keys alike */
 	}
 	fclose(f);
 	return 0;
@@ -266,14 +264,13 @@ static void libset_clear(struct libset *ls)
 	memset(ls, 0, sizeof(*ls));
 }
 
-/* Shuts the library (and the daemon's own resolver) down and sets it up from ls. */
+/* Shuts the library down and sets it up from ls. */
 static int libset_apply(const struct libset *ls, char *err, size_t errlen)
 {
 	OPENDMARC_LIB_T lib;
 	const char *psl = ls->psl;
 
 	opendmarc_policy_library_shutdown(NULL);
-	resolver_shutdown();
 	memset(&lib, 0, sizeof lib);
 	if (ls->mode == MODE_RFC9989) {
 		lib.tld_type = OPENDMARC_TLD_TYPE_TREEWALK;
@@ -290,7 +287,6 @@ static int libset_apply(const struct libset *ls, char *err, size_t errlen)
 		return -1;
 	}
 	opendmarc_policy_library_dns_timeout((int)ls->dns_timeout);
-	resolver_configure(-1, NULL, (int)ls->dns_timeout);
 	if (ls->dnsdata != NULL && runtime_load_dnsdata(ls->dnsdata, err, errlen) != 0)
 		return -1;
 	return 0;

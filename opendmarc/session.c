@@ -71,7 +71,7 @@ void session_begin(struct session *s, const char *mailfrom)
 	s->msg = message_new();
 	message_set_mailfrom(s->msg, mailfrom);
 	if (s->rt->cfg->dkim_self_validate)
-		s->dkim = dkimv_begin("message", s->rt->cfg->dns_timeout);
+		s->dkim = dkimv_begin("message");
 }
 
 int session_wants_body(const struct runtime *rt)
@@ -146,7 +146,7 @@ static void gather(struct eom *e)
 	t.spf_ignore = e->c->spf_ignore_results;
 	message_auth_results(s->msg, &t, &e->auth);
 	if (!e->auth.spf.have && e->c->spf_self_validate && s->ip[0] != '\0') {
-		spf_check(s->ip, s->msg->mailfrom, s->helo, e->c->dns_timeout, &e->auth.spf);
+		spf_check(s->ip, s->msg->mailfrom, s->helo, &e->auth.spf);
 		e->self_spf = 1;
 	}
 	if (e->auth.ndkim == 0 && s->dkim != NULL) {

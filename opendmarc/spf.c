@@ -22,7 +22,6 @@
 #include "dmarc.h"
 #include "dmlog.h"
 #include "dynlib.h"
-#include "resolver.h"
 #include "xalloc.h"
 
 #define SPF_POOL_MAX 64
@@ -149,40 +148,40 @@ int spf_load(char *err, size_t errlen)
 
 /* ---- a libspf2 DNS layer: TXT through libopendmarc's resolver -------- */
 
-static SPF_dns_stat_t herrno_of(enum resolver_status st)
+static SPF_dns_stat_t herrno_of(OPENDMARC_STATUS_T st)
 {
 	switch (st) {
-	case RESOLVER_OK:
+	case DMARC_PARSE_OKAY:
 		return NETDB_SUCCESS;
-	case RESOLVER_NXDOMAIN:
+	case DMARC_DNS_ERROR_NXDOMAIN:
 		return HOST_NOT_FOUND;
-	case RESOLVER_NODATA:
+	case DMARC_DNS_ERROR_NO_RECORD:
 		return NO_DATA;
-	case RESOLVER_TEMPFAIL:
+	case DMARC_DNS_ERROR_TMPERR:
 		return TRY_AGAIN;
 	default:
 		return NO_RECOVERY;
 	}
 }
 
+#define SPF_TXT_MAX 16
+
 static SPF_dns_rr_t *txt_answer(SPF_dns_server_t *srv, const char *domain)
 {
-	struct resolver_txt_list list;
-	enum resolver_status st = resolver_txt(domain, &list);
+	char *txt[SPF_TXT_MAX];
+	size_t n = 0, i;
+	OPENDMARC_STATUS_T st = opendmarc_dns_get_txt(domain, txt, SPF_TXT_MAX, &n);
 	SPF_dns_rr_t *rr = sp.dns_rr_new_init(srv, domain, ns_t_txt, 0, herrno_of(st));
-	size_t i;
 
-	if (st != RESOLVER_OK)
-		return rr;
-	for (i = 0; rr != NULL && i < list.count; i++) {
-		size_t len = strlen(list.txt[i]);
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(txt[i]);
 
-		if (sp.dns_rr_buf_realloc(rr, rr->num_rr, len + 1) != SPF_E_SUCCESS)
-			break;
-		memcpy(rr->rr[rr->num_rr]->txt, list.txt[i], len + 1);
-		rr->num_rr++;
+		if (rr != NULL && sp.dns_rr_buf_realloc(rr, rr->num_rr, len + 1) == SPF_E_SUCCESS) {
+			memcpy(rr->rr[rr->num_rr]->txt, txt[i], len + 1);
+			rr->num_rr++;
+		}
+		free(txt[i]);
 	}
-	resolver_txt_list_free(&list);
 	return rr;
 }
 
@@ -326,8 +325,7 @@ static enum spf_verdict run(SPF_server_t *srv, const char *ip, const char *sende
 	return v;
 }
 
-void spf_check(const char *ip, const char *mailfrom, const char *helo, long dns_timeout,
-	       struct auth_spf *res)
+void spf_check(const char *ip, const char *mailfrom, const char *helo, struct auth_spf *res)
 {
 	char sender[512], domain[ADDR_DOMAIN_MAX], err[600];
 	int origin = spf_identity(mailfrom, helo, sender, sizeof sender, domain, sizeof domain);
@@ -344,8 +342,7 @@ void spf_check(const char *ip, const char *mailfrom, const char *helo, long dns_
 		spf_fill(SPF_V_TEMPERROR, origin, domain, res);
 		return;
 	}
-	resolver_configure(-1, NULL, (int)dns_timeout);
-	srv = server_get();
+	srv = server_get(); /* DNS: the library's resolver, its timeout (DNSTimeout) */
 	if (srv == NULL) {
 		dmlog(LOG_ERR, "libspf2: cannot create an SPF server");
 		spf_fill(SPF_V_TEMPERROR, origin, domain, res);

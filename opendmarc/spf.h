@@ -5,7 +5,7 @@
  *	if (spf_load(err, sizeof err) != 0) ...	(SPFSelfValidate on)
  *
  *	struct auth_spf res;
- *	spf_check(ip, mailfrom, helo, dns_timeout, &res);
+ *	spf_check(ip, mailfrom, helo, &res);
  *
  *	origin = spf_identity(mailfrom, helo, sender, sizeof sender,
  *			      domain, sizeof domain);
@@ -56,8 +56,7 @@ enum spf_verdict {
 };
 
 int spf_load(char *err, size_t errlen);
-void spf_check(const char *ip, const char *mailfrom, const char *helo, long dns_timeout,
-	       struct auth_spf *res);
+void spf_check(const char *ip, const char *mailfrom, const char *helo, struct auth_spf *res);
 int spf_identity(const char *mailfrom, const char *helo, char *sender, size_t senderlen,
 		 char *domain, size_t domainlen);
 void spf_fill(enum spf_verdict v, int origin, const char *domain, struct auth_spf *res);

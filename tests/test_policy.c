@@ -292,6 +292,33 @@ static void test_query_with_fakes(void)
 	opendmarc_policy_connect_shutdown(pctx);
 }
 
+/* The TXT lookup the daemon uses for SPF records and DKIM keys. */
+static void test_dns_get_txt(void)
+{
+	char *txt[2];
+	size_t n = 99, i;
+
+	opendmarc_dns_fake_record("s1._domainkey.fake.example", "v=DKIM1; p=abc");
+	opendmarc_dns_fake_record("multi.fake.example", "one");
+	opendmarc_dns_fake_record("multi.fake.example", "two");
+	opendmarc_dns_fake_record("multi.fake.example", "three");
+	CHECK_INT(opendmarc_dns_get_txt("s1._domainkey.fake.example", txt, 2, &n), DMARC_PARSE_OKAY,
+		  "get_txt");
+	CHECK_INT(n, 1, "one record");
+	if (n == 1) {
+		CHECK_STR(txt[0], "v=DKIM1; p=abc", "record text");
+		free(txt[0]);
+	}
+	CHECK_INT(opendmarc_dns_get_txt("multi.fake.example", txt, 2, &n), DMARC_PARSE_OKAY, "multi");
+	CHECK_INT(n, 2, "no more than max records");
+	for (i = 0; i < n && i < 2; i++)
+		free(txt[i]);
+	CHECK_INT(opendmarc_dns_get_txt("absent.fake.example", txt, 2, &n), DMARC_DNS_ERROR_NO_RECORD,
+		  "a name without a fake");
+	CHECK_INT(n, 0, "no records for a missing name");
+	CHECK_INT(opendmarc_dns_get_txt(NULL, txt, 2, &n), DMARC_PARSE_ERROR_NULL_CTX, "NULL name");
+}
+
 /* RFC 9989 mode: tree walk discovery, psd, and t=y one step weaker. */
 static void test_treewalk_mode(OPENDMARC_LIB_T *lib)
 {
@@ -362,6 +389,7 @@ int main(void)
 	test_fetchers();
 	test_tld_and_alignment();
 	test_query_with_fakes();
+	test_dns_get_txt();
 	test_treewalk_mode(&lib);
 	opendmarc_policy_library_shutdown(&lib);
 	return check_done("test_policy");

@@ -11,7 +11,6 @@
 #include "../check.h"
 #include "dkim.h"
 #include "dmarc.h"
-#include "resolver.h"
 
 static const char key_record[] = "v=DKIM1; k=rsa; p="
 	"MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA5MOYNtCeGBq5SOuDHYk/pksJJcYe"
@@ -44,7 +43,7 @@ static const struct field base[] = {
 static size_t verify(int nsig, const char *sel, const char *subject, const char *body,
 		     struct auth_dkim *out, size_t max)
 {
-	struct dkimv *v = dkimv_begin("TEST", 5);
+	struct dkimv *v = dkimv_begin("TEST");
 	char sig[sizeof signature + 16];
 	const char *s1 = strstr(signature, "s=s1;");
 	size_t i, n;
@@ -67,8 +66,8 @@ static void message_cases(void)
 	struct auth_dkim r[MESSAGE_DKIM_MAX];
 	size_t n;
 
-	resolver_fake("s1._domainkey.dkim.example", key_record);
-	resolver_fake("bad._domainkey.dkim.example", "v=DKIM1; k=rsa; p=AAAA");
+	opendmarc_dns_fake_record("s1._domainkey.dkim.example", key_record);
+	opendmarc_dns_fake_record("bad._domainkey.dkim.example", "v=DKIM1; k=rsa; p=AAAA");
 	n = verify(1, "s1", NULL, "Hello.\r\n", r, MESSAGE_DKIM_MAX);
 	CHECK_INT(n, 1, "good: results");
 	CHECK_INT(r[0].ares, ARES_RESULT_PASS, "good");
@@ -91,7 +90,7 @@ static void message_cases(void)
 	CHECK_INT(verify(12, "s1", NULL, "Hello.\r\n", r, MESSAGE_DKIM_MAX), DKIMV_MAX_SIGS,
 		  "signature limit");
 	CHECK_INT(verify(3, "s1", NULL, "Hello.\r\n", r, 2), 2, "output limit");
-	resolver_shutdown();
+	opendmarc_policy_library_shutdown(NULL);
 }
 
 static void mapping_cases(void)

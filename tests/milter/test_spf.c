@@ -6,7 +6,6 @@
  */
 #include "../check.h"
 #include "dmarc.h"
-#include "resolver.h"
 #include "spf.h"
 
 static void identity_cases(void)
@@ -91,18 +90,18 @@ static void libspf2_cases(void)
 	struct auth_spf r;
 	size_t i;
 
-	resolver_fake("spf.example", "v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 -all");
-	resolver_fake("soft.example", "v=spf1 ~all");
-	resolver_fake("neutral.example", "v=spf1 ?all");
-	resolver_fake("broken.example", "v=spf1 ip4:300.1.1.1 bogus:x -all");
-	resolver_fake("helo.example", "v=spf1 ip4:192.0.2.5 -all");
-	resolver_fake("unrelated.example", "not spf");
+	opendmarc_dns_fake_record("spf.example", "v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 -all");
+	opendmarc_dns_fake_record("soft.example", "v=spf1 ~all");
+	opendmarc_dns_fake_record("neutral.example", "v=spf1 ?all");
+	opendmarc_dns_fake_record("broken.example", "v=spf1 ip4:300.1.1.1 bogus:x -all");
+	opendmarc_dns_fake_record("helo.example", "v=spf1 ip4:192.0.2.5 -all");
+	opendmarc_dns_fake_record("unrelated.example", "not spf");
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		spf_check(cases[i].ip, cases[i].mailfrom, cases[i].helo, 2, &r);
+		spf_check(cases[i].ip, cases[i].mailfrom, cases[i].helo, &r);
 		CHECK_STR(r.word, cases[i].word, cases[i].mailfrom[0] ? cases[i].mailfrom : cases[i].helo);
 		CHECK_STR(r.domain, cases[i].domain, cases[i].ip);
 	}
-	resolver_shutdown();
+	opendmarc_policy_library_shutdown(NULL);
 }
 
 int main(void)
