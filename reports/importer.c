@@ -23,6 +23,7 @@
 
 #include "checkpoint.h"
 #include "history.h"
+#include "cmdline.h"
 #include "importer.h"
 #include "store.h"
 #include "xalloc.h"
@@ -375,4 +376,18 @@ int importer_forget(struct importer *im, const struct import_end *end)
 const struct import_opts *importer_opts(const struct importer *im)
 {
 	return &im->opts;
+}
+
+int import_opts_set(struct import_opts *o, const char *name, const char *value, char *err,
+		    size_t errlen)
+{
+	if (strcmp(name, "batch") == 0)
+		return cmdline_number(name, value, 1, 1000000, &o->batch, err, errlen);
+	if (strcmp(name, "torn-grace") == 0)
+		return cmdline_number(name, value, 0, 86400, &o->torn_grace, err, errlen);
+	if (strcmp(name, "verbose") == 0) {
+		o->verbose = value == NULL || strcmp(value, "0") != 0;
+		return 0;
+	}
+	return 1;
 }

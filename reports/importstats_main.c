@@ -43,7 +43,7 @@ struct importstats_args {
 
 static const struct cmdopt importstats_options[] = {
 	DBOPTS_CMDOPTS, { "conf", 1 }, { "c", 1 },
-	{ "batch", 1 }, { "torn-grace", 1 }, { "verbose", 0 }, { "help", 0 },
+	IMPORT_CMDOPTS, { "help", 0 },
 	{ "version", 0 }, { NULL, 0 },
 };
 
@@ -53,9 +53,7 @@ static void usage(FILE *out)
 		"usage: opendmarc-importstats [options]\n"
 		"\t-c FILE, --conf=FILE the daemon's configuration [%s]\n"
 		DBOPTS_USAGE
-		"\t--batch=N            records per transaction [5000]\n"
-		"\t--torn-grace=SECS    wait this long for a torn last record [60]\n"
-		"\t--verbose            progress on standard error\n"
+		IMPORT_USAGE
 		"\t--help, --version\n"
 		"Imports the configuration's HistoryFile as opendmarc-import --rotate.\n",
 		IMPORTSTATS_CONFFILE);
@@ -67,16 +65,10 @@ static int on_option(void *ctx, const char *name, const char *value, char *err, 
 	int on = value == NULL || strcmp(value, "0") != 0;
 	int rc = dbopts_set(&a->db, name, value, err, errlen);
 
-	if (rc <= 0)
+	if (rc <= 0 || (rc = import_opts_set(&a->imp, name, value, err, errlen)) <= 0)
 		return rc;
 	if (strcmp(name, "conf") == 0 || strcmp(name, "c") == 0)
 		a->conf = value;
-	else if (strcmp(name, "batch") == 0)
-		return cmdline_number(name, value, 1, 1000000, &a->imp.batch, err, errlen);
-	else if (strcmp(name, "torn-grace") == 0)
-		return cmdline_number(name, value, 0, 86400, &a->imp.torn_grace, err, errlen);
-	else if (strcmp(name, "verbose") == 0)
-		a->imp.verbose = on;
 	else if (strcmp(name, "help") == 0)
 		a->help = on;
 	else if (strcmp(name, "version") == 0)

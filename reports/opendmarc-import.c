@@ -40,7 +40,7 @@ struct import_args {
 
 static const struct cmdopt import_options[] = {
 	DBOPTS_CMDOPTS, { "input", 1 }, { "rejects", 1 },
-	{ "batch", 1 }, { "torn-grace", 1 }, { "rotate", 0 }, { "verbose", 0 }, { "help", 0 },
+	IMPORT_CMDOPTS, { "rotate", 0 }, { "help", 0 },
 	{ "version", 0 }, { NULL, 0 },
 };
 
@@ -51,11 +51,9 @@ static void usage(FILE *out)
 		DBOPTS_USAGE
 		"\t--input=FILE         history file (as well as the operands)\n"
 		"\t--rejects=FILE       where malformed records go [FILE.rejected]\n"
-		"\t--batch=N            records per transaction [5000]\n"
-		"\t--torn-grace=SECS    wait this long for a torn last record [60]\n"
+		IMPORT_USAGE
 		"\t--rotate             rename each FILE away, import it, delete it\n"
 		"\t                     once wholly imported\n"
-		"\t--verbose            progress on standard error\n"
 		"\t--help, --version\n"
 		"With no --dbhost/--dbport/--dbuser/--dbpasswd/--dbsocket the store is\n"
 		"the SQLite file %s/<dbname>.db.\n",
@@ -68,20 +66,14 @@ static int on_option(void *ctx, const char *name, const char *value, char *err, 
 	int on = value == NULL || strcmp(value, "0") != 0;
 	int rc = dbopts_set(&a->db, name, value, err, errlen);
 
-	if (rc <= 0)
+	if (rc <= 0 || (rc = import_opts_set(&a->imp, name, value, err, errlen)) <= 0)
 		return rc;
 	if (strcmp(name, "input") == 0)
 		a->input = value;
 	else if (strcmp(name, "rejects") == 0)
 		a->imp.rejects = value;
-	else if (strcmp(name, "batch") == 0)
-		return cmdline_number(name, value, 1, 1000000, &a->imp.batch, err, errlen);
-	else if (strcmp(name, "torn-grace") == 0)
-		return cmdline_number(name, value, 0, 86400, &a->imp.torn_grace, err, errlen);
 	else if (strcmp(name, "rotate") == 0)
 		a->rotate = on;
-	else if (strcmp(name, "verbose") == 0)
-		a->imp.verbose = on;
 	else if (strcmp(name, "help") == 0)
 		a->help = on;
 	else if (strcmp(name, "version") == 0)
