@@ -67,6 +67,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "discover.h"
@@ -87,6 +88,8 @@ struct answer {
 	char txt[DISCOVER_TXT_MAX];
 };
 
+/* ~33 kB with its answers: the public functions put it on the heap, so a
+ * milter thread's stack does not keep that much memory touched */
 struct walker {
 	const struct discover_lookup *lk;
 	char name[DISCOVER_NAME_MAX];
@@ -311,10 +314,9 @@ static int policy_index(const struct walker *w, const struct org_pick *p)
 	return p->psd_rec;
 }
 
-enum discover_status discover_treewalk(const struct discover_lookup *lk, const char *domain,
-				       struct discover_result *res)
+static enum discover_status treewalk_with(struct walker *w, const struct discover_lookup *lk,
+					  const char *domain, struct discover_result *res)
 {
-	struct walker w;
 	struct org_pick pick;
 
 	if (res == NULL)
@@ -322,13 +324,26 @@ enum discover_status discover_treewalk(const struct discover_lookup *lk, const c
 	result_reset(res);
 	if (!lookup_ok(lk))
 		return DISCOVER_TEMPFAIL;
-	if (walker_init(&w, lk, domain) < 0)
+	if (walker_init(w, lk, domain) < 0)
 		return DISCOVER_NONE;
-	walker_tree(&w);
-	if (org_walk(&w, &pick) == DISCOVER_TEMPFAIL)
-		return finish(&w, res, DISCOVER_TEMPFAIL);
+	walker_tree(w);
+	if (org_walk(w, &pick) == DISCOVER_TEMPFAIL)
+		return finish(w, res, DISCOVER_TEMPFAIL);
 	copy_name(res->org, sizeof res->org, pick.org);
-	return finish(&w, res, result_fill(res, &w, policy_index(&w, &pick)));
+	return finish(w, res, result_fill(res, w, policy_index(w, &pick)));
+}
+
+enum discover_status discover_treewalk(const struct discover_lookup *lk, const char *domain,
+				       struct discover_result *res)
+{
+	struct walker *w = malloc(sizeof(*w));
+	enum discover_status st;
+
+	if (w == NULL)
+		return DISCOVER_TEMPFAIL;
+	st = treewalk_with(w, lk, domain, res);
+	free(w);
+	return st;
 }
 
 /* RFC 7489 6.6.3: the name, then its PSL org domain; res->org is set. */
@@ -346,34 +361,46 @@ static void walker_psl(struct walker *w, const struct psl *list, struct discover
 		walker_add(w, w->name + n - o);
 }
 
-enum discover_status discover_psl(const struct discover_lookup *lk, const struct psl *list,
-				  const char *domain, struct discover_result *res)
+static enum discover_status psl_with(struct walker *w, const struct discover_lookup *lk,
+				     const struct psl *list, const char *domain,
+				     struct discover_result *res)
 {
-	struct walker w;
 
 	if (res == NULL)
 		return DISCOVER_TEMPFAIL;
 	result_reset(res);
 	if (!lookup_ok(lk))
 		return DISCOVER_TEMPFAIL;
-	if (walker_init(&w, lk, domain) < 0)
+	if (walker_init(w, lk, domain) < 0)
 		return DISCOVER_NONE;
-	walker_psl(&w, list, res);
-	for (size_t i = 0; i < w.count; i++) {
-		enum discover_status st = ask(&w, i);
+	walker_psl(w, list, res);
+	for (size_t i = 0; i < w->count; i++) {
+		enum discover_status st = ask(w, i);
 
 		if (st == DISCOVER_TEMPFAIL)
-			return finish(&w, res, st);
+			return finish(w, res, st);
 		if (st == DISCOVER_FOUND)
-			return finish(&w, res, result_fill(res, &w, (int)i));
+			return finish(w, res, result_fill(res, w, (int)i));
 	}
-	return finish(&w, res, result_fill(res, &w, -1));
+	return finish(w, res, result_fill(res, w, -1));
 }
 
-enum discover_status discover_org_treewalk(const struct discover_lookup *lk, const char *domain,
-					   char *org, size_t orglen)
+enum discover_status discover_psl(const struct discover_lookup *lk, const struct psl *list,
+				  const char *domain, struct discover_result *res)
 {
-	struct walker w;
+	struct walker *w = malloc(sizeof(*w));
+	enum discover_status st;
+
+	if (w == NULL)
+		return DISCOVER_TEMPFAIL;
+	st = psl_with(w, lk, list, domain, res);
+	free(w);
+	return st;
+}
+
+static enum discover_status org_treewalk_with(struct walker *w, const struct discover_lookup *lk,
+					      const char *domain, char *org, size_t orglen)
+{
 	struct org_pick pick;
 	enum discover_status st;
 
@@ -382,15 +409,28 @@ enum discover_status discover_org_treewalk(const struct discover_lookup *lk, con
 	org[0] = '\0';
 	if (!lookup_ok(lk))
 		return DISCOVER_TEMPFAIL;
-	if (walker_init(&w, lk, domain) < 0)
+	if (walker_init(w, lk, domain) < 0)
 		return DISCOVER_NONE;
-	walker_tree(&w);
-	st = org_walk(&w, &pick);
+	walker_tree(w);
+	st = org_walk(w, &pick);
 	if (st == DISCOVER_TEMPFAIL)
 		return st;
 	if (strlen(pick.org) >= orglen)
 		return DISCOVER_NONE;
 	copy_name(org, orglen, pick.org);
+	return st;
+}
+
+enum discover_status discover_org_treewalk(const struct discover_lookup *lk, const char *domain,
+					   char *org, size_t orglen)
+{
+	struct walker *w = malloc(sizeof(*w));
+	enum discover_status st;
+
+	if (w == NULL)
+		return DISCOVER_TEMPFAIL;
+	st = org_treewalk_with(w, lk, domain, org, orglen);
+	free(w);
 	return st;
 }
 

@@ -21,7 +21,7 @@
 #include "milterproto.h"
 #include "xalloc.h"
 
-#define IN_START 16384
+#define IN_START 4096
 #define MAX_ARGS 64
 
 /* the steps whose macros the MTA sends, in protocol order; message

@@ -164,7 +164,7 @@ int milterd_listen(const char *spec, int debug, char *err, size_t errlen)
  * exit, measured as about a third of the daemon's CPU with a connection
  * per message.  At most MAX_IDLE workers wait; others end.
  */
-#define MAX_IDLE 32
+#define MAX_IDLE 4
 #define STOP_WAIT_SECONDS 2
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;

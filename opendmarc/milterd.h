@@ -43,7 +43,8 @@
  *	milterd_run() serves connections until milterd_stop(), calling h:
  *	worker threads wait in accept() themselves and each serves one
  *	connection at a time, and are kept for the next one (one always
- *	waits; at most 32 idle ones are kept).  It returns 0 after a stop
+ *	waits; at most 4 idle ones are kept, so a burst's threads and
+ *	their stacks do not stay).  It returns 0 after a stop
  *	and -1 when accept() fails for good.  milterd_stop() may be called from any
  *	thread.  milterd_close() closes the listener and removes a unix
  *	socket's file.
