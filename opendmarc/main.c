@@ -186,6 +186,10 @@ static int drop_privileges(const struct config *c, char *err, size_t errlen)
 
 	if (c->userid != NULL && lookup_user(c->userid, &id, err, errlen) != 0)
 		return -1;
+	/* a unix socket belongs to UserID, as when OpenDMARC creates it after
+	 * setuid(): with UMask 007 its group (e.g. postfix) may connect */
+	if (c->userid != NULL && milterd_chown(id.uid, id.gid, err, errlen) != 0)
+		return -1;
 	if (c->userid != NULL && initgroups(id.name, id.gid) != 0) {
 		snprintf(err, errlen, "cannot set the groups of %s: %s", id.name, strerror(errno));
 		return -1;

@@ -296,6 +296,15 @@ int milterd_run(const struct milter_handlers *h)
 	return failed ? -1 : 0;
 }
 
+int milterd_chown(uid_t uid, gid_t gid, char *err, size_t errlen)
+{
+	if (unix_path != NULL && chown(unix_path, uid, gid) != 0) {
+		snprintf(err, errlen, "%s: chown(): %s", unix_path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 void milterd_stop(void)
 {
 	atomic_store(&stopping, 1);

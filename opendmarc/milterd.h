@@ -3,7 +3,9 @@
  *	milterd - the milter server: listening socket, connections, protocol
  * SYNOPSIS
  *	int milterd_listen(const char *spec, int debug, char *err, size_t errlen);
- *	int milterd_run(const struct milter_handlers *h);
+ *	int milterd_chown(uid_t uid, gid_t gid, char *err, size_t errlen);
+int milterd_run(const struct milter_handlers *h);
+ *	int milterd_chown(uid_t uid, gid_t gid, char *err, size_t errlen);
  *	void milterd_stop(void);
  *	void milterd_close(void);
  *
@@ -40,6 +42,10 @@
  *	MilterDebug: 1 and up logs protocol errors and connections, 6 and up
  *	traces every command ("got cmd 'X' len N") on standard error.
  *
+ *	milterd_chown() gives a unix socket's file to the user and group the
+ *	filter will run as (UserID), so that the socket is theirs as if they
+ *	had created it; for a TCP socket it does nothing.
+ *
  *	milterd_run() serves connections until milterd_stop(), calling h:
  *	worker threads wait in accept() themselves and each serves one
  *	connection at a time, and are kept for the next one (one always
@@ -59,6 +65,7 @@
 
 #include <stddef.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 struct mctx;
 
@@ -82,6 +89,7 @@ struct milter_handlers {
 };
 
 int milterd_listen(const char *spec, int debug, char *err, size_t errlen);
+int milterd_chown(uid_t uid, gid_t gid, char *err, size_t errlen);
 int milterd_run(const struct milter_handlers *h);
 void milterd_stop(void);
 void milterd_close(void);
