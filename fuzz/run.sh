@@ -26,7 +26,7 @@ for src in "$top"/fuzz/fuzz_*.c; do
 	# the daemon's parsers: built as the daemon builds them (config.h forced in)
 	daemon="-include $cfg/config.h -I$top/opendmarc"
 	case $t in
-	ar | received_spf) extra="$daemon $top/opendmarc/ar.c" ;;
+	ar | received_spf) extra="$daemon $top/opendmarc/ar.c $top/opendmarc/xalloc.c" ;;
 	arc) extra="$daemon $top/opendmarc/ar.c $top/opendmarc/arc.c $top/opendmarc/message.c
 	 $top/opendmarc/domlist.c $top/opendmarc/listfile.c $top/opendmarc/xalloc.c" ;;
 	milterproto) extra="$daemon $top/opendmarc/milterproto.c" ;;

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "tok5322.h"
+#include "xalloc.h"
 
 struct lex {
 	struct tok5322_cursor cur;
@@ -222,13 +223,30 @@ static long token_number(const struct tok5322 *t)
 	return n;
 }
 
+/* room for one more result (nresults < AR_MAX_RESULTS) */
+static struct ar_result *next_result(struct ar_header *ar)
+{
+	if (ar->nresults == ar->cap) {
+		ar->cap = ar->cap ? 2 * ar->cap : 4;
+		if (ar->cap > AR_MAX_RESULTS)
+			ar->cap = AR_MAX_RESULTS;
+		ar->results = xrealloc(ar->results, ar->cap * sizeof(*ar->results));
+	}
+	return &ar->results[ar->nresults];
+}
+
+void ar_header_free(struct ar_header *ar)
+{
+	free(ar->results);
+	ar->results = NULL;
+	ar->cap = ar->nresults = 0;
+}
+
 int ar_parse(const char *body, size_t len, struct ar_header *ar)
 {
 	struct lex lx;
 	struct tok5322 *t;
 
-	/* not the whole struct: it is ~55 kB, and results past nresults are
-	 * never read (a memset here was a tenth of the daemon's CPU) */
 	ar->authservid[0] = '\0';
 	ar->nresults = ar->skipped = 0;
 	ar->version = -1;
@@ -242,8 +260,6 @@ int ar_parse(const char *body, size_t len, struct ar_header *ar)
 		ar->version = token_number(t);
 	}
 	while (lex_peek(&lx, &t) > 0) {
-		struct ar_result r;
-
 		if (!is_special(t, ';')) {
 			ar->skipped++;
 			skip_to_semicolon(&lx);
@@ -255,13 +271,16 @@ int ar_parse(const char *body, size_t len, struct ar_header *ar)
 			lex_next(&lx, &t);
 			continue;
 		}
-		if (parse_resinfo(&lx, &r) != 0) {
+		if (ar->nresults == AR_MAX_RESULTS) {
 			ar->skipped++;
 			skip_to_semicolon(&lx);
-		} else if (ar->nresults < AR_MAX_RESULTS) {
-			ar->results[ar->nresults++] = r;
-		} else {
+			continue;
+		}
+		if (parse_resinfo(&lx, next_result(ar)) != 0) {
 			ar->skipped++;
+			skip_to_semicolon(&lx);
+		} else {
+			ar->nresults++;
 		}
 	}
 	if (lx.st < 0)

@@ -3,15 +3,20 @@
  *	ar - Authentication-Results (RFC 8601) and Received-SPF (RFC 7208)
  *	field parsers, and the authserv-id trust test
  * SYNOPSIS
+ *	struct ar_header ar = { 0 };
  *	if (ar_parse(body, len, &ar) == 0) ...
+ *	ar_header_free(&ar);
  *	if (ar_id_in_list(ar.authservid, "mx.example.org, relay.example.org")) ...
  *	if (rspf_parse(body, len, &rs) == 0) ...
  * DESCRIPTION
  *	Both parsers run on tok5322 with the A-R specials ('=' and '/').
  *	ar_parse() fills authserv-id, optional version and up to
  *	AR_MAX_RESULTS resinfo entries (method, result, reason, up to
- *	AR_MAX_PROPS ptype.property=value each; entries past nresults are
- *	left as they were); comments are skipped;
+ *	AR_MAX_PROPS ptype.property=value each); comments are skipped.
+ *	The header starts zeroed and may serve any number of ar_parse()
+ *	calls: the result list grows as a field needs it (a field has one
+ *	to a few results, so a message costs a few kB, not room for the
+ *	maximum) and ar_header_free() releases it;
  *	methods and results are kept as written (unknown ones included) so
  *	callers compare them with strcasecmp().  A malformed resinfo is
  *	skipped up to the next ';' and counted in ar->skipped; values longer
@@ -21,7 +26,7 @@
  *	ar_id_in_list() compares an authserv-id (its "/jobid" suffix
  *	ignored) case-insensitively with each entry of a list separated by
  *	commas or white space.
- *	Pure: no allocation, no I/O.
+ *	Pure: no I/O; the only allocation is the result list.
  * DIAGNOSTICS
  *	ar_parse() and rspf_parse() return 0, or -1 when the field has no
  *	usable authserv-id (A-R) or result word (Received-SPF).
@@ -54,7 +59,8 @@ struct ar_header {
 	long version; /* -1: absent */
 	size_t nresults;
 	size_t skipped; /* malformed or excess resinfo entries */
-	struct ar_result results[AR_MAX_RESULTS];
+	struct ar_result *results; /* nresults of them; grown as needed */
+	size_t cap;		   /* results allocated */
 };
 
 struct rspf {
@@ -66,6 +72,7 @@ struct rspf {
 };
 
 int ar_parse(const char *body, size_t len, struct ar_header *ar);
+void ar_header_free(struct ar_header *ar);
 const char *ar_prop_get(const struct ar_result *r, const char *ptype, const char *property);
 int ar_id_in_list(const char *id, const char *list);
 int rspf_parse(const char *body, size_t len, struct rspf *rs);

@@ -81,7 +81,7 @@ static int parse_seal(const char *body, struct arc_hop *hop)
 static void aar_ip(const char *body, long instance, char *ip, size_t iplen)
 {
 	const char *semi = strchr(body, ';');
-	struct ar_header *ar;
+	struct ar_header ar = { 0 };
 	struct taglist_pair pair;
 	const char *why;
 	unsigned char addr[sizeof(struct in6_addr)];
@@ -90,19 +90,18 @@ static void aar_ip(const char *body, long instance, char *ip, size_t iplen)
 	if (semi == NULL || taglist_parse(body, (size_t)(semi - body), &pair, 1, &why) != 1 ||
 	    !taglist_tag_is(&pair, "i") || instance_of(pair.value, pair.value_len) != instance)
 		return;
-	ar = xrealloc(NULL, sizeof(*ar));
-	if (ar_parse(semi + 1, strlen(semi + 1), ar) == 0) {
-		for (i = 0; i < ar->nresults && ip[0] == '\0'; i++) {
-			const char *v = ar_prop_get(&ar->results[i], "smtp", "remote-ip");
+	if (ar_parse(semi + 1, strlen(semi + 1), &ar) == 0) {
+		for (i = 0; i < ar.nresults && ip[0] == '\0'; i++) {
+			const char *v = ar_prop_get(&ar.results[i], "smtp", "remote-ip");
 
 			if (v == NULL)
-				v = ar_prop_get(&ar->results[i], "smtp", "client-ip");
+				v = ar_prop_get(&ar.results[i], "smtp", "client-ip");
 			if (v != NULL && strlen(v) < iplen &&
 			    (inet_pton(AF_INET, v, addr) == 1 || inet_pton(AF_INET6, v, addr) == 1))
 				snprintf(ip, iplen, "%s", v);
 		}
 	}
-	free(ar);
+	ar_header_free(&ar);
 }
 
 static void add_hop(struct arc_chain *c, const struct arc_hop *hop)

@@ -306,7 +306,7 @@ void message_auth_results(const struct message *m, const struct trust *t,
 			  struct auth_results *out)
 {
 	size_t i, arindex = 0;
-	struct ar_header *ar = xrealloc(NULL, sizeof(*ar)); /* ar_parse() sets what it uses */
+	struct ar_header arh = { 0 }, *ar = &arh;
 
 	memset(out, 0, sizeof(*out));
 	out->arc_ares = ARES_RESULT_UNKNOWN;
@@ -329,7 +329,7 @@ void message_auth_results(const struct message *m, const struct trust *t,
 		}
 		take_results(ar, t, out);
 	}
-	free(ar);
+	ar_header_free(ar);
 	/* delete from the last occurrence backwards */
 	for (i = 0; i < out->ndelete / 2; i++) {
 		size_t tmp = out->delete_index[i];

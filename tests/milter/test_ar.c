@@ -76,6 +76,14 @@ static void test_limits(void)
 	CHECK_INT(parse(big), 0, "many results");
 	CHECK_INT(ar.nresults, AR_MAX_RESULTS, "capped results");
 	CHECK_INT(ar.skipped, 40 - AR_MAX_RESULTS, "excess counted");
+	/* the list grew through several sizes and kept every result in order */
+	CHECK_STR(ar_prop_get(&ar.results[AR_MAX_RESULTS - 1], "header", "d"),
+		  "d15.example", "last kept result");
+	CHECK_STR(ar_prop_get(&ar.results[4], "header", "d"), "d4.example", "result after a growth");
+	/* a reused header: a shorter field leaves no results of the longer one */
+	CHECK_INT(parse("mx.example; spf=pass smtp.mailfrom=a@b.example"), 0, "reuse");
+	CHECK_INT(ar.nresults, 1, "reuse: one result");
+	CHECK_STR(ar.results[0].method, "spf", "reuse: method");
 
 	n = (size_t)sprintf(big, "mx.example; dkim=pass header.b=");
 	memset(big + n, 'A', 5000);
@@ -126,5 +134,7 @@ int main(void)
 	test_limits();
 	test_trust();
 	test_rspf();
+	ar_header_free(&ar);
+	CHECK(ar.results == NULL && ar.nresults == 0, "free clears");
 	return check_done("test_ar");
 }
