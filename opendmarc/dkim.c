@@ -115,26 +115,11 @@ static const struct dynlib_sym dk_syms[] = {
 	DK_SYM(sig_getselector), DK_SYM(sig_ignore), DK_SYM(verify),
 };
 
-static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
-static int loaded;
+static struct dynlib dk_lib = DYNLIB_INIT(DKIMV_SONAME, dk_syms, "DKIMSelfValidate", NULL);
 
 int dkimv_load(char *err, size_t errlen)
 {
-	char why[512];
-	int rc = 0;
-
-	pthread_mutex_lock(&load_lock);
-	if (!loaded) {
-		if (dynlib_load(DKIMV_SONAME, dk_syms, sizeof dk_syms / sizeof dk_syms[0], why,
-				sizeof why) == 0)
-			loaded = 1;
-		else {
-			snprintf(err, errlen, "DKIMSelfValidate: %s", why);
-			rc = -1;
-		}
-	}
-	pthread_mutex_unlock(&load_lock);
-	return rc;
+	return dynlib_need(&dk_lib, err, errlen);
 }
 
 /* ---- the library handle and its key lookup ---------------------------- */

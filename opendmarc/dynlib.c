@@ -43,3 +43,23 @@ int dynlib_load(const char *soname, const struct dynlib_sym *syms, size_t nsyms,
 	free(addr);
 	return 0;
 }
+
+int dynlib_need(struct dynlib *d, char *err, size_t errlen)
+{
+	char why[512];
+	int rc = 0;
+
+	pthread_mutex_lock(&d->lock);
+	if (!d->loaded) {
+		if (dynlib_load(d->soname, d->syms, d->nsyms, why, sizeof why) == 0) {
+			if (d->hook != NULL)
+				d->hook();
+			d->loaded = 1;
+		} else {
+			snprintf(err, errlen, "%s: %s", d->what, why);
+			rc = -1;
+		}
+	}
+	pthread_mutex_unlock(&d->lock);
+	return rc;
+}

@@ -116,34 +116,24 @@ static const struct dynlib_sym sp_syms[] = {
 	SP_SYM(info_handler), SP_SYM(debug_handler),
 };
 
-static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
-static int loaded;
-
 static void spf_log(const char *file, int line, const char *msg)
 {
 	dmlog(LOG_DEBUG, "libspf2: %s", msg);
 }
 
+/* once loaded: libspf2's own messages go to our log (debug ones nowhere) */
+static void set_log_handlers(void)
+{
+	*sp.warning_handler = spf_log;
+	*sp.info_handler = spf_log;
+	*sp.debug_handler = NULL;
+}
+
+static struct dynlib sp_lib = DYNLIB_INIT(SPF_SONAME, sp_syms, "SPFSelfValidate", set_log_handlers);
+
 int spf_load(char *err, size_t errlen)
 {
-	char why[512];
-	int rc = 0;
-
-	pthread_mutex_lock(&load_lock);
-	if (!loaded) {
-		if (dynlib_load(SPF_SONAME, sp_syms, sizeof sp_syms / sizeof sp_syms[0], why,
-				sizeof why) == 0) {
-			*sp.warning_handler = spf_log;
-			*sp.info_handler = spf_log;
-			*sp.debug_handler = NULL;
-			loaded = 1;
-		} else {
-			snprintf(err, errlen, "SPFSelfValidate: %s", why);
-			rc = -1;
-		}
-	}
-	pthread_mutex_unlock(&load_lock);
-	return rc;
+	return dynlib_need(&sp_lib, err, errlen);
 }
 
 /* ---- a libspf2 DNS layer: TXT through libopendmarc's resolver -------- */
