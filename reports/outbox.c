@@ -114,16 +114,6 @@ void outbox_close(struct outbox **obp)
 	*obp = NULL;
 }
 
-static int bind_ints(struct sqldb_stmt *st, int first, const long long *v, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (sqldb_bind_int(st, first + i, v[i]) != 0)
-			return -1;
-	return 0;
-}
-
 /* Step a statement that returns no rows, then reset it. */
 static int run(struct sqldb_stmt *st, long long *last_id)
 {
@@ -141,7 +131,7 @@ int outbox_exists(struct outbox *ob, long long domain_id, long long begin, long 
 	long long v[] = { domain_id, begin, end };
 	int rc = -1;
 
-	if (bind_ints(st, 1, v, 3) == 0)
+	if (sqldb_bind_ints(st, 1, v, 3) == 0)
 		rc = sqldb_step(st);
 	sqldb_reset(st);
 	return rc == SQLDB_ROW ? 1 : rc == SQLDB_DONE ? 0 : -1;
@@ -192,7 +182,7 @@ int outbox_add(struct outbox *ob, const struct ob_report *r, const void *gz, siz
 	if (sqldb_bind_int(st, 1, r->domain_id) != 0 || sqldb_bind_text(st, 2, r->domain) != 0 ||
 	    sqldb_bind_int(st, 3, r->begin) != 0 || sqldb_bind_int(st, 4, r->end) != 0 ||
 	    sqldb_bind_text(st, 5, r->report_id) != 0 || sqldb_bind_text(st, 6, r->filename) != 0 ||
-	    bind_ints(st, 7, tail, 4) != 0) {
+	    sqldb_bind_ints(st, 7, tail, 4) != 0) {
 		sqldb_reset(st);
 		return -1;
 	}
@@ -279,7 +269,7 @@ int outbox_result(struct outbox *ob, long long id, enum dl_state state, int atte
 	char why[512];
 
 	snprintf(why, sizeof why, "%s", error != NULL ? error : "");
-	if (bind_ints(st, 1, v, 4) != 0 || sqldb_bind_text(st, 5, why) != 0 ||
+	if (sqldb_bind_ints(st, 1, v, 4) != 0 || sqldb_bind_text(st, 5, why) != 0 ||
 	    sqldb_bind_int(st, 6, id) != 0) {
 		sqldb_reset(st);
 		return -1;

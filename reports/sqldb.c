@@ -78,6 +78,16 @@ int sqldb_bind_int(struct sqldb_stmt *st, int idx, long long v)
 	return st->db->ops->bind_int(st, idx, v);
 }
 
+int sqldb_bind_ints(struct sqldb_stmt *st, int first, const long long *v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (sqldb_bind_int(st, first + i, v[i]) != 0)
+			return -1;
+	return 0;
+}
+
 int sqldb_bind_text(struct sqldb_stmt *st, int idx, const char *s)
 {
 	return st->db->ops->bind_text(st, idx, s);

@@ -5,6 +5,7 @@
  *	if (sqldb_open(&opts, &db, err, sizeof err) != 0) ...
  *	sqldb_prepare(db, "INSERT INTO t (a, b) VALUES (?, ?)", &st);
  *	sqldb_bind_int(st, 1, 42); sqldb_bind_text(st, 2, "x");
+ *	sqldb_bind_ints(st, 3, values, n);	(parameters 3 .. 3+n-1)
  *	while ((rc = sqldb_step(st)) == SQLDB_ROW) v = sqldb_column_int(st, 0);
  *	sqldb_reset(st); ... sqldb_finalize(&st);
  *	sqldb_begin(db); ... sqldb_commit(db) or sqldb_rollback(db);
@@ -80,6 +81,7 @@ const char *sqldb_error(const struct sqldb *db);
 int sqldb_exec(struct sqldb *db, const char *sql);
 int sqldb_prepare(struct sqldb *db, const char *sql, struct sqldb_stmt **stp);
 int sqldb_bind_int(struct sqldb_stmt *st, int idx, long long v);
+int sqldb_bind_ints(struct sqldb_stmt *st, int first, const long long *v, int n);
 int sqldb_bind_text(struct sqldb_stmt *st, int idx, const char *s);
 int sqldb_step(struct sqldb_stmt *st);
 long long sqldb_column_int(struct sqldb_stmt *st, int col);

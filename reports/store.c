@@ -281,16 +281,6 @@ static int record_ids(struct store *s, const struct history_record *r, struct id
 	return 0;
 }
 
-static int bind_ints(struct sqldb_stmt *st, int first, const long long *v, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (sqldb_bind_int(st, first + i, v[i]) != 0)
-			return -1;
-	return 0;
-}
-
 /* Insert the message row: 1 added (*msg set), 0 already there, -1 error. */
 static int insert_message(struct store *s, const struct history_record *r, const struct ids *id,
 			  int arc_policy, long long *msg)
@@ -304,7 +294,7 @@ static int insert_message(struct store *s, const struct history_record *r, const
 	int rc = -1;
 
 	if (sqldb_bind_int(s->msg, 1, r->received) == 0 && sqldb_bind_text(s->msg, 2, r->job) == 0 &&
-	    bind_ints(s->msg, 3, v, (int)(sizeof v / sizeof v[0])) == 0)
+	    sqldb_bind_ints(s->msg, 3, v, (int)(sizeof v / sizeof v[0])) == 0)
 		rc = sqldb_step(s->msg);
 	if (rc == SQLDB_DONE && (added = sqldb_affected(s->msg)) == 1)
 		*msg = sqldb_last_id(s->msg);
@@ -316,7 +306,8 @@ static int run(struct sqldb_stmt *st, const long long *v, int n, const char *tex
 {
 	int rc = -1;
 
-	if (bind_ints(st, 1, v, n) == 0 && (text == NULL || sqldb_bind_text(st, text_at, text) == 0))
+	if (sqldb_bind_ints(st, 1, v, n) == 0 &&
+	    (text == NULL || sqldb_bind_text(st, text_at, text) == 0))
 		rc = sqldb_step(st);
 	sqldb_reset(st);
 	return rc == SQLDB_DONE ? 0 : -1;
@@ -421,7 +412,7 @@ static int update_request(struct store *s, const struct history_record *r, long 
 	if (idcache_get(s->ids, K_REQSTATE, key, &known) && known == hash)
 		return 0; /* this run already wrote these values: skip the round trip */
 	if (sqldb_bind_text(s->req, 1, repuri) == 0 &&
-	    bind_ints(s->req, 2, v, (int)(sizeof v / sizeof v[0])) == 0)
+	    sqldb_bind_ints(s->req, 2, v, (int)(sizeof v / sizeof v[0])) == 0)
 		rc = sqldb_step(s->req);
 	sqldb_reset(s->req);
 	if (rc == SQLDB_DONE)
