@@ -4,6 +4,8 @@
  * DESCRIPTION
  *	Contract in cmdline.h.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,4 +88,13 @@ int cmdline_number(const char *name, const char *v, long min, long max, long *ou
 	}
 	*out = n;
 	return 0;
+}
+
+int cmdline_help_version(const char *prog, int help, int version, void (*usage)(FILE *))
+{
+	if (help)
+		usage(stdout);
+	else if (version)
+		printf("%s (%s) %s\n", prog, PACKAGE_NAME, PACKAGE_VERSION);
+	return help || version;
 }

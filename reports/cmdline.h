@@ -20,6 +20,7 @@
 #ifndef CMDLINE_H
 #define CMDLINE_H
 #include <stddef.h>
+#include <stdio.h>
 
 struct cmdopt {
 	const char *name;
@@ -32,6 +33,9 @@ typedef int (*cmdline_fn)(void *ctx, const char *name, const char *value, char *
 /* v as a decimal in [min, max] into *out; -1 with "--name: ..." in err. */
 int cmdline_number(const char *name, const char *v, long min, long max, long *out, char *err,
 		   size_t errlen);
+/* --help: usage(stdout); --version: "prog (PACKAGE) VERSION".  1 when
+ * either was asked (the program then exits 0), else 0. */
+int cmdline_help_version(const char *prog, int help, int version, void (*usage)(FILE *));
 int cmdline_parse(int argc, char **argv, const struct cmdopt *opts, cmdline_fn fn, void *ctx,
 		  char **args, int maxargs, char *err, size_t errlen);
 

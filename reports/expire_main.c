@@ -155,13 +155,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
-	if (a.help) {
-		usage(stdout);
+	if (cmdline_help_version("opendmarc-expire", a.help, a.version, usage))
 		return 0;
-	}
-	if (a.version) {
-		printf("opendmarc-expire (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-		return 0;
-	}
 	return run(&a);
 }

@@ -65,7 +65,7 @@ int importer_open(struct sqldb *db, const struct import_opts *o, struct importer
 	im->db = db;
 	im->opts = *o;
 	if (im->opts.batch <= 0)
-		im->opts.batch = 5000;
+		im->opts.batch = IMPORT_DEFAULT_BATCH;
 	*ip = im;
 	if (store_open(db, &im->store) != 0 || checkpoint_open(db, &im->ckpt) != 0) {
 		fprintf(stderr, "opendmarc-import: preparing statements: %s\n", sqldb_error(db));
@@ -376,6 +376,13 @@ int importer_forget(struct importer *im, const struct import_end *end)
 const struct import_opts *importer_opts(const struct importer *im)
 {
 	return &im->opts;
+}
+
+void import_opts_init(struct import_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->batch = IMPORT_DEFAULT_BATCH;
+	o->torn_grace = IMPORT_DEFAULT_TORN_GRACE;
 }
 
 int import_opts_set(struct import_opts *o, const char *name, const char *value, char *err,

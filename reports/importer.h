@@ -57,14 +57,18 @@ struct import_opts {
 };
 
 /* The options opendmarc-import and opendmarc-importstats share, for
- * their cmdopt tables and usage texts; import_opts_set() takes one of
- * them: 0, -1 with err set for a bad value, 1 when name is not one. */
+ * their cmdopt tables and usage texts; import_opts_init() sets their
+ * defaults, import_opts_set() takes one of them: 0, -1 with err set for
+ * a bad value, 1 when name is not one. */
+#define IMPORT_DEFAULT_BATCH 5000
+#define IMPORT_DEFAULT_TORN_GRACE 60
 #define IMPORT_CMDOPTS { "batch", 1 }, { "torn-grace", 1 }, { "verbose", 0 }
 #define IMPORT_USAGE                                                            \
 	"\t--batch=N            records per transaction [5000]\n"               \
 	"\t--torn-grace=SECS    wait this long for a torn last record [60]\n"   \
 	"\t--verbose            progress on standard error\n"
 
+void import_opts_init(struct import_opts *o);
 int import_opts_set(struct import_opts *o, const char *name, const char *value, char *err,
 		    size_t errlen);
 

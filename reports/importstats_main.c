@@ -128,8 +128,7 @@ int main(int argc, char **argv)
 
 	memset(&a, 0, sizeof a);
 	dbopts_init(&a.db);
-	a.imp.batch = 5000;
-	a.imp.torn_grace = 60;
+	import_opts_init(&a.imp);
 	a.conf = env != NULL && *env != '\0' ? env : IMPORTSTATS_CONFFILE;
 	n = cmdline_parse(argc, argv, importstats_options, on_option, &a, args, 0, err, sizeof err);
 	if (n != 0) {
@@ -137,13 +136,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
-	if (a.help || a.version) {
-		if (a.help)
-			usage(stdout);
-		else
-			printf("opendmarc-importstats (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+	if (cmdline_help_version("opendmarc-importstats", a.help, a.version, usage))
 		return 0;
-	}
 	switch (history_file(a.conf, history, sizeof history)) {
 	case 0:
 		if (a.imp.verbose)

@@ -110,8 +110,7 @@ int main(int argc, char **argv)
 
 	memset(&a, 0, sizeof a);
 	dbopts_init(&a.db);
-	a.imp.batch = 5000;
-	a.imp.torn_grace = 60;
+	import_opts_init(&a.imp);
 	n = cmdline_parse(argc, argv, import_options, on_option, &a, inputs, MAX_INPUTS, err,
 			  sizeof err);
 	if (n < 0) {
@@ -119,13 +118,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
-	if (a.help || a.version) {
-		if (a.help)
-			usage(stdout);
-		else
-			printf("opendmarc-import (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+	if (cmdline_help_version("opendmarc-import", a.help, a.version, usage))
 		return 0;
-	}
 	if (a.input != NULL)
 		inputs[n++] = (char *)a.input;
 	if (n == 0 && a.rotate) {

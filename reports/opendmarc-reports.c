@@ -433,13 +433,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
-	if (a.help || a.version) {
-		if (a.help)
-			usage(stdout);
-		else
-			printf(PROG " (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+	if (cmdline_help_version(PROG, a.help, a.version, usage))
 		return 0;
-	}
 	if (a.interval_given && a.c.day)
 		fprintf(stderr, PROG ": WARN: --day overrides --interval\n");
 	if (a.c.day)

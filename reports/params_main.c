@@ -115,14 +115,8 @@ int main(int argc, char **argv)
 	memset(&a, 0, sizeof a);
 	dbopts_init(&a.db);
 	n = cmdline_parse(argc, argv, params_options, on_option, &a, args, 2, err, sizeof err);
-	if (a.help) {
-		usage(stdout);
+	if (cmdline_help_version("opendmarc-params", a.help, a.version, usage))
 		return 0;
-	}
-	if (a.version) {
-		printf("opendmarc-params (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-		return 0;
-	}
 	if (n != 1) {
 		fprintf(stderr, "opendmarc-params: %s\n", n < 0 ? err : "one domain name is needed");
 		usage(stderr);
