@@ -106,16 +106,6 @@ struct org_pick {
 	int psd_rec;     /* target index of the psd=y record, or -1 */
 };
 
-static void copy_name(char *dst, size_t dstlen, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= dstlen)
-		n = dstlen - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 /* The suffix of name made of its last k labels (k >= 1). */
 static const char *suffix_labels(const char *name, size_t k)
 {
@@ -256,8 +246,8 @@ static void result_note(struct discover_result *res, const struct walker *w)
 		const struct answer *a = &w->ans[i];
 
 		if (a->asked && a->dmarc && !a->usable) {
-			copy_name(res->found_at, sizeof res->found_at, w->target[i]);
-			copy_name(res->txt, sizeof res->txt, a->txt);
+			domain_copy(res->found_at, sizeof res->found_at, w->target[i]);
+			domain_copy(res->txt, sizeof res->txt, a->txt);
 			res->parse_status = a->parse_status;
 			return;
 		}
@@ -281,8 +271,8 @@ static enum discover_status result_fill(struct discover_result *res, const struc
 		memset(&res->rec, 0, sizeof res->rec);
 		return DISCOVER_TEMPFAIL; /* it parsed a moment ago: out of memory */
 	}
-	copy_name(res->found_at, sizeof res->found_at, w->target[idx]);
-	copy_name(res->txt, sizeof res->txt, a->txt);
+	domain_copy(res->found_at, sizeof res->found_at, w->target[idx]);
+	domain_copy(res->txt, sizeof res->txt, a->txt);
 	return DISCOVER_FOUND;
 }
 
@@ -329,7 +319,7 @@ static enum discover_status treewalk_with(struct walker *w, const struct discove
 	walker_tree(w);
 	if (org_walk(w, &pick) == DISCOVER_TEMPFAIL)
 		return finish(w, res, DISCOVER_TEMPFAIL);
-	copy_name(res->org, sizeof res->org, pick.org);
+	domain_copy(res->org, sizeof res->org, pick.org);
 	return finish(w, res, result_fill(res, w, policy_index(w, &pick)));
 }
 
@@ -353,7 +343,7 @@ static void walker_psl(struct walker *w, const struct psl *list, struct discover
 
 	walker_add(w, w->name);
 	if (psl_org_domain(list, w->name, res->org, sizeof res->org) < 0) {
-		copy_name(res->org, sizeof res->org, w->name);
+		domain_copy(res->org, sizeof res->org, w->name);
 		return;
 	}
 	o = strlen(res->org);
@@ -417,7 +407,7 @@ static enum discover_status org_treewalk_with(struct walker *w, const struct dis
 		return st;
 	if (strlen(pick.org) >= orglen)
 		return DISCOVER_NONE;
-	copy_name(org, orglen, pick.org);
+	domain_copy(org, orglen, pick.org);
 	return st;
 }
 

@@ -180,3 +180,15 @@ int domain_equal(const char *a, const char *b)
 			return 0;
 	return 1;
 }
+
+void domain_copy(char *dst, size_t dstlen, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (dstlen == 0)
+		return;
+	if (n >= dstlen)
+		n = dstlen - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}

@@ -10,6 +10,8 @@
  *	domain_label_count() counts labels; domain_parent() returns a pointer
  *	to the name with its left-most label removed (NULL at the last one);
  *	domain_equal() compares case-insensitively ignoring a trailing dot.
+ *	domain_copy() copies a NUL-terminated name (or address) into
+ *	dst[dstlen], cut to fit and always terminated.
  *	Pure: no I/O.
  * DIAGNOSTICS
  *	domain_normalize() returns 0, or -1 when the input is not a domain.
@@ -22,5 +24,6 @@ int domain_normalize(const char *in, size_t inlen, char *out, size_t outlen);
 size_t domain_label_count(const char *name);
 const char *domain_parent(const char *name);
 int domain_equal(const char *a, const char *b);
+void domain_copy(char *dst, size_t dstlen, const char *src);
 
 #endif

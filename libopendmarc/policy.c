@@ -165,17 +165,6 @@ static void forget_message(DMARC_POLICY_T *pctx)
 	pctx->policy_used = 0;
 }
 
-/* Bounded copy of a NUL-terminated string; truncates. */
-static void copy_name(char *dst, size_t dstlen, const char *src)
-{
-	size_t len = strlen(src);
-
-	if (len >= dstlen)
-		len = dstlen - 1;
-	memcpy(dst, src, len);
-	dst[len] = '\0';
-}
-
 DMARC_POLICY_T *opendmarc_policy_connect_init(u_char *ip_addr, int ip_type)
 {
 	DMARC_POLICY_T *pctx = calloc(1, sizeof *pctx);
@@ -183,7 +172,7 @@ DMARC_POLICY_T *opendmarc_policy_connect_init(u_char *ip_addr, int ip_type)
 	if (pctx == NULL)
 		return NULL;
 	if (ip_addr != NULL)
-		copy_name(pctx->ip_addr, sizeof pctx->ip_addr, (const char *)ip_addr);
+		domain_copy(pctx->ip_addr, sizeof pctx->ip_addr, (const char *)ip_addr);
 	pctx->ip_type = ip_type;
 	return pctx;
 }
@@ -287,7 +276,7 @@ OPENDMARC_STATUS_T opendmarc_policy_store_dkim(DMARC_POLICY_T *pctx, u_char *dom
 	st = take_domain(domain, d->domain, sizeof d->domain);
 	if (st != DMARC_PARSE_OKAY)
 		return st;
-	copy_name(d->selector, sizeof d->selector, selector ? (const char *)selector : "");
+	domain_copy(d->selector, sizeof d->selector, selector ? (const char *)selector : "");
 	d->outcome = result;
 	pctx->ndkim++;
 	pctx->evaluated = 0;
@@ -340,7 +329,7 @@ static OPENDMARC_STATUS_T keep_record(DMARC_POLICY_T *pctx, const char *txt, con
 	memcpy(pctx->record_txt, txt, len + 1);
 	pctx->have_record = 1;
 	pctx->discovery = discovery;
-	copy_name(pctx->record_domain, sizeof pctx->record_domain, found_at);
+	domain_copy(pctx->record_domain, sizeof pctx->record_domain, found_at);
 	return DMARC_PARSE_OKAY;
 }
 

@@ -146,10 +146,23 @@ static void test_equal(void)
 	}
 }
 
+static void test_copy(void)
+{
+	char buf[8];
+
+	domain_copy(buf, sizeof buf, "a.example");
+	CHECK_STR(buf, "a.examp", "cut to fit");
+	domain_copy(buf, sizeof buf, "b.ex");
+	CHECK_STR(buf, "b.ex", "whole");
+	domain_copy(buf, 1, "c.example");
+	CHECK_STR(buf, "", "room for the NUL only");
+}
+
 int main(void)
 {
 	test_normalize();
 	test_labels();
 	test_equal();
+	test_copy();
 	return check_done("test_domain");
 }
