@@ -47,8 +47,7 @@ struct mctx {
 	enum mstat conn_verdict; /* from connect: ends the connection's work */
 	enum mstat msg_verdict;  /* taken in an unanswered step, given later */
 	char *reply;		 /* from mctx_setreply(): "550 5.7.1 text" */
-	char *macros[NSTEPS];
-	size_t macro_len[NSTEPS];
+	struct buf macros[NSTEPS]; /* each step's SMFIC_MACRO data; len 0: none */
 	struct buf in, out;
 };
 
@@ -68,7 +67,7 @@ static void buf_reserve(struct buf *b, size_t more)
 			return;
 	}
 	while (b->cap < b->len + more)
-		b->cap = b->cap ? b->cap * 2 : IN_START;
+		b->cap = b->cap ? b->cap * 2 : (more < 64 ? 64 : more);
 	b->b = xrealloc(b->b, b->cap);
 }
 
@@ -134,16 +133,14 @@ static void queue_verdict(struct mctx *m, enum mstat v)
 		queue(m, codes[v], NULL, 0, NULL, 0);
 }
 
-/* forgets the macros of the steps from `first` on */
+/* forgets the macros of the steps from `first` on (their buffers stay
+ * for the next message) */
 static void clear_macros(struct mctx *m, size_t first)
 {
 	size_t i;
 
-	for (i = first; i < NSTEPS; i++) {
-		free(m->macros[i]);
-		m->macros[i] = NULL;
-		m->macro_len[i] = 0;
-	}
+	for (i = first; i < NSTEPS; i++)
+		m->macros[i].len = 0;
 }
 
 static void end_message(struct mctx *m)
@@ -221,10 +218,10 @@ static int do_macro(struct mctx *m, const struct mp_packet *p)
 	if (step == NULL || p->data[0] == '\0')
 		return 0; /* macros of a step we do not know: unused */
 	i = (size_t)(step - macro_steps);
-	free(m->macros[i]);
-	m->macros[i] = xrealloc(NULL, p->len);
-	memcpy(m->macros[i], p->data, p->len);
-	m->macro_len[i] = p->len;
+	m->macros[i].len = 0;
+	buf_reserve(&m->macros[i], p->len);
+	memcpy(m->macros[i].b, p->data, p->len);
+	m->macros[i].len = p->len;
 	return 0;
 }
 
@@ -392,6 +389,7 @@ void mconn_serve(int fd, int tcp, int debug, const struct milter_handlers *h)
 	struct mctx m;
 	struct mp_packet p;
 	long used;
+	size_t i;
 	int r = 0;
 
 	memset(&m, 0, sizeof m);
@@ -427,7 +425,8 @@ void mconn_serve(int fd, int tcp, int debug, const struct milter_handlers *h)
 		dmlog(LOG_DEBUG, "milter connection %lu: protocol error; closing", m.id);
 	(void)flush_out(&m);
 	end_connection(&m);
-	clear_macros(&m, 0);
+	for (i = 0; i < NSTEPS; i++)
+		free(m.macros[i].b);
 	free(m.in.b);
 	free(m.out.b);
 	close(fd);
@@ -442,8 +441,8 @@ const char *mctx_symval(struct mctx *m, const char *name)
 	while (i-- > 0) {
 		const char *v;
 
-		if (m->macros[i] != NULL &&
-		    (v = mp_macro(m->macros[i], m->macro_len[i], name)) != NULL)
+		if (m->macros[i].len > 0 &&
+		    (v = mp_macro((const char *)m->macros[i].b, m->macros[i].len, name)) != NULL)
 			return v;
 	}
 	return NULL;
