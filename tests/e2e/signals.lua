@@ -12,11 +12,8 @@
 -- Lua error).
 local SOCK, LOG, PID, WORK = os.getenv("SOCK"), os.getenv("LOG"), os.getenv("PID"), os.getenv("WORK")
 
-local function expect(got, want, what)
-	if got ~= want then
-		error(what .. ": got " .. tostring(got) .. ", want " .. tostring(want), 2)
-	end
-end
+local lib = require("lib") -- tests/milter/lib.lua
+local expect, expect_ar = lib.expect, lib.expect_ar
 
 local function count(pattern)
 	local f = io.open(LOG, "r")
@@ -69,13 +66,6 @@ end
 local function finish(conn)
 	expect(mt.eom(conn), nil, "eom")
 	return mt.getreply(conn)
-end
-
-local function expect_ar(conn, value)
-	if not mt.eom_check(conn, MT_HDRINSERT, "Authentication-Results", value, 0) then
-		error("no A-R \"" .. value .. "\"; got \"" ..
-		      tostring(mt.getheader(conn, "Authentication-Results", 0)) .. "\"", 2)
-	end
 end
 
 local function message(jobid, from)
@@ -163,14 +153,4 @@ if os.getenv("PHASE") == "reload" then cases = {
 	end },
 } end
 
-local failed = 0
-for _, c in ipairs(cases) do
-	local ok, err = pcall(c[2])
-	if ok then
-		mt.echo("PASS: " .. c[1])
-	else
-		mt.echo("FAIL: " .. c[1] .. ": " .. tostring(err))
-		failed = failed + 1
-	end
-end
-if failed > 0 then error(failed .. " case(s) failed") end
+lib.run_cases(cases)

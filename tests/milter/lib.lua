@@ -1,4 +1,5 @@
--- lib.lua - helpers shared by the miltertest scripts of tests/milter.
+-- lib.lua - helpers shared by the miltertest scripts of tests/milter and
+-- tests/e2e/signals.lua.
 -- The shell wrapper (milter.sh) exports FILTER, CONF and SOCK.  Each case
 -- runs inside pcall so one failing case is reported by name and the
 -- others still run (miltertest itself exits 1 without a message on any
@@ -57,8 +58,9 @@ function M.expect_ar(conn, value)
 	end
 end
 
-function M.run(cases)
-	M.start()
+-- Runs each case { name, function } in pcall, reports it by name, and
+-- fails once all have run if any failed.
+function M.run_cases(cases)
 	local failed = 0
 	for _, c in ipairs(cases) do
 		local ok, err = pcall(c[2])
@@ -70,6 +72,11 @@ function M.run(cases)
 		end
 	end
 	if failed > 0 then error(failed .. " case(s) failed") end
+end
+
+function M.run(cases)
+	M.start()
+	M.run_cases(cases)
 end
 
 return M
